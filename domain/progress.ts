@@ -1,0 +1,32 @@
+// Which reports count on a day: the reported basis (not rejected) and the verified basis (accepted only).
+import { compareDates } from './calendar.js'
+import type { ReportRecord } from './state.js'
+import type { IsoDate } from './target.js'
+
+export type Basis = 'reported' | 'verified'
+
+export const countsFor = (report: ReportRecord, basis: Basis): boolean =>
+  basis === 'reported' ? report.verification !== 'rejected' : report.verification === 'accepted'
+
+/** Reports that count on `basis` and are effective on or before `date`, in recording order. */
+export const reportsUpTo = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord[] =>
+  reports.filter((report) => countsFor(report, basis) && compareDates(report.asOf, date) <= 0)
+
+/**
+ * The report with the greatest asOf among `reports`; on equal asOf the later recorded wins
+ * (`reports` is in recording order). null when empty.
+ */
+export const latestByAsOf = (reports: readonly ReportRecord[]): ReportRecord | null =>
+  reports.reduce<ReportRecord | null>(
+    (latest, report) => (latest === null || compareDates(report.asOf, latest.asOf) >= 0 ? report : latest),
+    null,
+  )
+
+/** reach/growth/ceiling: the report whose value holds on `date`. */
+export const valueReportAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord | null =>
+  latestByAsOf(reportsUpTo(reports, date, basis).filter((report) => report.value !== null))
+
+/** milestone: the stages done by `date`, each once, in recording order. */
+export const doneStagesAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): string[] => [
+  ...new Set(reportsUpTo(reports, date, basis).flatMap((report) => (report.stage === null ? [] : [report.stage]))),
+]

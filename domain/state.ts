@@ -1,0 +1,184 @@
+// The Target's state and how recorded events build it (the decider's initialState and evolve).
+import type { DefinitionRevision } from './definition.js'
+import type { Evidence, RecordedTargetEvent, ReportCorrected } from './events.js'
+import type { CloseOutcome } from './status.js'
+import type { Instant, IsoDate, Role, TargetDefinition } from './target.js'
+
+/** Who did something, as recorded in the event context (zones are not kept). */
+export interface ActorRef {
+  id: string
+  role: Role
+}
+
+export type Verification = 'pending' | 'accepted' | 'rejected'
+
+export interface CorrectionRecord {
+  /** The fields the correction replaced, as recorded. */
+  changes: Omit<ReportCorrected['data'], 'reportId' | 'reason'>
+  reason: string
+  by: ActorRef
+  at: Instant
+}
+
+export interface VerdictRecord {
+  verdict: 'accepted' | 'rejected'
+  by: ActorRef
+  at: Instant
+  comment: string | null
+  reason: string | null
+}
+
+/** A report as it stands after its corrections; JSON-friendly (null, never undefined). */
+export interface ReportRecord {
+  reportId: string
+  asOf: IsoDate
+  /** reach/growth/ceiling */
+  value: number | null
+  /** milestone */
+  stage: string | null
+  note: string | null
+  evidence: Evidence[]
+  reason: string | null
+  verification: Verification
+  /** The verdict behind the current verification; null while pending. */
+  verdict: VerdictRecord | null
+  reportedBy: ActorRef
+  reportedAt: Instant
+  corrections: CorrectionRecord[]
+}
+
+export interface RevisionRecord extends DefinitionRevision {
+  reason: string
+  authority: string
+  by: ActorRef
+  at: Instant
+}
+
+export interface ClosureRecord {
+  outcome: CloseOutcome
+  closedOn: IsoDate
+  reason: string | null
+  by: ActorRef
+  at: Instant
+}
+
+export interface InitialTargetState {
+  status: 'initial'
+}
+
+export interface DefinedTargetState {
+  status: 'open' | 'closed'
+  id: string
+  /** The definition as first recorded; the one in force on a day is `definitionAt(original, revisions, day)`. */
+  original: TargetDefinition
+  /** In recording order. */
+  revisions: RevisionRecord[]
+  /** In recording order (a correction keeps a report's place). */
+  reports: ReportRecord[]
+  closure: ClosureRecord | null
+}
+
+export type TargetState = InitialTargetState | DefinedTargetState
+
+export const initialState: TargetState = Object.freeze({ status: 'initial' })
+
+export const isDefined = (state: TargetState): state is DefinedTargetState => state.status !== 'initial'
+
+const actorRef = (event: RecordedTargetEvent): ActorRef => ({ id: event.context.actor.id, role: event.context.actor.role })
+
+const updateReport = (
+  state: DefinedTargetState,
+  reportId: string,
+  update: (report: ReportRecord) => ReportRecord,
+): DefinedTargetState => ({
+  ...state,
+  reports: state.reports.map((report) => (report.reportId === reportId ? update(report) : report)),
+})
+
+/**
+ * Events are facts, so evolve never throws: an event that refers to something this state has not
+ * seen (possible when a replay filters by recorded time) leaves the state as it is.
+ */
+export const evolve = (state: TargetState, event: RecordedTargetEvent): TargetState => {
+  if (event.type === 'TargetDefined') {
+    return isDefined(state)
+      ? state
+      : { status: 'open', id: event.data.id, original: event.data, revisions: [], reports: [], closure: null }
+  }
+  if (!isDefined(state)) return state
+  switch (event.type) {
+    case 'ProgressReported': {
+      const { data } = event
+      if (state.reports.some((report) => report.reportId === data.reportId)) return state
+      const report: ReportRecord = {
+        reportId: data.reportId,
+        asOf: data.asOf,
+        value: data.value ?? null,
+        stage: data.stage ?? null,
+        note: data.note ?? null,
+        evidence: data.evidence ?? [],
+        reason: data.reason ?? null,
+        verification: 'pending',
+        verdict: null,
+        reportedBy: actorRef(event),
+        reportedAt: event.context.recordedAt,
+        corrections: [],
+      }
+      return { ...state, reports: [...state.reports, report] }
+    }
+    case 'ReportCorrected': {
+      const { reportId, reason, ...changes } = event.data
+      return updateReport(state, reportId, (report) => ({
+        ...report,
+        asOf: changes.asOf ?? report.asOf,
+        value: changes.value ?? report.value,
+        stage: changes.stage ?? report.stage,
+        note: changes.note ?? report.note,
+        verification: 'pending',
+        verdict: null,
+        corrections: [...report.corrections, { changes, reason, by: actorRef(event), at: event.context.recordedAt }],
+      }))
+    }
+    case 'ReportAccepted':
+      return updateReport(state, event.data.reportId, (report) => ({
+        ...report,
+        verification: 'accepted',
+        verdict: {
+          verdict: 'accepted',
+          by: actorRef(event),
+          at: event.context.recordedAt,
+          comment: event.data.comment ?? null,
+          reason: null,
+        },
+      }))
+    case 'ReportRejected':
+      return updateReport(state, event.data.reportId, (report) => ({
+        ...report,
+        verification: 'rejected',
+        verdict: { verdict: 'rejected', by: actorRef(event), at: event.context.recordedAt, comment: null, reason: event.data.reason },
+      }))
+    case 'TargetRevised':
+      return {
+        ...state,
+        revisions: [...state.revisions, { ...event.data, by: actorRef(event), at: event.context.recordedAt }],
+      }
+    case 'TargetClosed':
+      return {
+        ...state,
+        status: 'closed',
+        closure: {
+          outcome: event.data.outcome,
+          closedOn: event.data.closedOn,
+          reason: event.data.reason ?? null,
+          by: actorRef(event),
+          at: event.context.recordedAt,
+        },
+      }
+    default: {
+      // Unknown event types (written by a newer version) leave the state as it is.
+      const _exhaustive: never = event
+      void _exhaustive
+      return state
+    }
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `target-ledger <command>`: the one entry point for operators (npm start runs `serve`).
+import { ConfigError, parseConfig } from '../config.js'
+import { startServer } from '../http/server.js'
+
+const usage = `usage: target-ledger <command>
+
+commands:
+  serve    open the store under DATA_DIR, seed the report's targets, listen on HOST:PORT
+  seed     seed the report's targets into the store under DATA_DIR and exit
+
+configuration is read from the environment; see README.md`
+
+const main = async (argv: string[]): Promise<number> => {
+  const [command] = argv
+  switch (command) {
+    case 'serve': {
+      await startServer(parseConfig(process.env))
+      return -1
+    }
+    case 'seed': {
+      const { runSeed } = await import('./seed-command.js')
+      await runSeed(parseConfig(process.env))
+      return 0
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(usage)
+      return command === undefined ? 1 : 0
+    default:
+      console.error(`unknown command: ${command}\n\n${usage}`)
+      return 1
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code)
+  },
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err)
+    process.exit(1)
+  },
+)

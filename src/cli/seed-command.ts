@@ -1,0 +1,15 @@
+// `target-ledger seed`: define the report's targets in the store and exit.
+import { loadCatalog } from '../../seeds/catalog-loader.js'
+import type { Config } from '../config.js'
+import { openRuntime } from '../ledger/runtime.js'
+import { seedCatalog } from '../ledger/seed.js'
+
+export const runSeed = async (config: Config): Promise<void> => {
+  const { file, store, ledger } = openRuntime(config)
+  try {
+    const result = await seedCatalog(ledger, loadCatalog())
+    console.log(`seeded ${file}: ${result.defined} defined, ${result.existing} already there`)
+  } finally {
+    await store.close()
+  }
+}

@@ -1,0 +1,102 @@
+// One mapper from every error the service can meet to an RFC 9457 problem+json response.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError, type ErrorCategory } from '../../domain/errors.js'
+import { WrongExpectedRevision } from '../store/event-store.js'
+
+export const problemContentType = 'application/problem+json; charset=utf-8'
+
+export interface FieldError {
+  /** Where the problem is, e.g. `body.asOf` or `query.limit`. */
+  path: string
+  message: string
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  /** Stable machine-readable code, e.g. `TARGET.CLOSED`. */
+  code: string
+  errors?: FieldError[]
+  /** Facts about a rule violation (ids, limits), e.g. `{ closedOn: '2023-12-31' }`. */
+  details?: Record<string, string | number | boolean | null>
+}
+
+const problemType = (code: string): string => `urn:target-ledger:problem:${code.toLowerCase()}`
+
+export const problem = (status: number, code: string, title: string, detail: string, errors?: FieldError[]): Problem => ({
+  type: problemType(code),
+  title,
+  status,
+  detail,
+  code,
+  ...(errors ? { errors } : {}),
+})
+
+const domainStatus: Record<ErrorCategory, { status: number; title: string }> = {
+  invalid: { status: 400, title: 'Bad Request' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not Found' },
+  conflict: { status: 409, title: 'Conflict' },
+  rule: { status: 422, title: 'Unprocessable Content' },
+}
+
+/** Fastify's own errors that are the client's fault, by code. Everything else unknown is a 500. */
+const fastifyErrors: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.BODY_TOO_LARGE', title: 'Content Too Large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'REQUEST.INVALID_CONTENT_LENGTH', title: 'Bad Request' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.EMPTY_JSON_BODY', title: 'Bad Request' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', title: 'Bad Request' },
+  FST_ERR_BAD_URL: { status: 400, code: 'REQUEST.BAD_URL', title: 'Bad Request' },
+}
+
+const validationProblem = (error: FastifyError & { validation: NonNullable<FastifyError['validation']> }): Problem => {
+  const context = error.validationContext ?? 'request'
+  const errors: FieldError[] = error.validation.map((issue) => ({
+    path: [context, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+    message: issue.message ?? 'is invalid',
+  }))
+  return problem(400, 'REQUEST.INVALID', 'Bad Request', `The ${context} does not match the schema.`, errors)
+}
+
+export const toProblem = (error: unknown): Problem | undefined => {
+  if (error instanceof DomainError) {
+    const { status, title } = domainStatus[error.category]
+    const body = problem(status, error.code, title, error.message)
+    return Object.keys(error.details).length > 0 ? { ...body, details: error.details } : body
+  }
+  if (error instanceof WrongExpectedRevision) {
+    return problem(409, error.code, 'Conflict', 'The target changed while the request was processed; retry it.')
+  }
+  const fastifyError = error as FastifyError
+  if (fastifyError?.validation) return validationProblem({ ...fastifyError, validation: fastifyError.validation })
+  const known = fastifyError?.code ? fastifyErrors[fastifyError.code] : undefined
+  if (known) return problem(known.status, known.code, known.title, fastifyError.message)
+  // A JSON body that fails to parse arrives as a SyntaxError with statusCode 400.
+  if (fastifyError?.statusCode === 400 && error instanceof SyntaxError) {
+    return problem(400, 'REQUEST.MALFORMED_JSON', 'Bad Request', 'The body is not valid JSON.')
+  }
+  return undefined
+}
+
+export const sendProblem = (reply: FastifyReply, body: Problem): FastifyReply =>
+  reply.code(body.status).type(problemContentType).send(body)
+
+export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+  const known = toProblem(error)
+  if (known) {
+    request.log.info({ code: known.code, status: known.status }, 'request refused')
+    return sendProblem(reply, known)
+  }
+  // Internals stay in the log; the client gets the request id to quote.
+  request.log.error({ err: error }, 'unhandled error')
+  return sendProblem(
+    reply,
+    problem(500, 'INTERNAL', 'Internal Server Error', `Something went wrong on our side; quote request id ${request.id}.`),
+  )
+}
+
+export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
+  sendProblem(reply, problem(404, 'ROUTE.NOT_FOUND', 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}.`))

@@ -1,0 +1,194 @@
+// The application service for targets: load a stream, fold it, decide, append the new events with
+// metadata and hash chain. HTTP routes, the seed loader and the CLI all write through here.
+import { randomUUID } from 'node:crypto'
+import type { CommandContext, TargetCommand } from '../../domain/commands.js'
+import type { RecordedTargetEvent, TargetEvent } from '../../domain/events.js'
+import { evolve, initialState, isDefined, type TargetState } from '../../domain/state.js'
+import { decide } from '../../domain/decider.js'
+import { defaultThresholds, type Thresholds } from '../../domain/status.js'
+import type { Actor, Instant, IsoDate } from '../../domain/target.js'
+import { viewAt, type TargetView } from '../../domain/view.js'
+import { compareInstants } from '../../domain/calendar.js'
+import { errors } from '../../domain/errors.js'
+import {
+  WrongExpectedRevision,
+  type EventStore,
+  type EventToAppend,
+  type Json,
+  type StoredEvent,
+} from '../store/event-store.js'
+import { calendarDay, instant, type Clock } from './clock.js'
+import { deterministicEventId } from './event-ids.js'
+import { genesisHash, hashEvent } from './event-hash.js'
+import { decodeTargetEvent } from './event-codec.js'
+import { eventSchemaVersion } from './event-metadata.js'
+
+export const targetStreamPrefix = 'target-'
+export const targetStreamId = (targetId: string): string => `${targetStreamPrefix}${targetId}`
+
+export interface TargetLedgerOptions {
+  store: EventStore
+  clock: Clock
+  /** The zone "today" is reckoned in. */
+  timeZone: string
+  thresholds?: Thresholds
+  /** Event ids when a write carries no idempotency key. */
+  newId?: () => string
+  /** How often a write that lost an optimistic race is retried before it fails with a conflict. */
+  maxAttempts?: number
+}
+
+export interface WriteMeta {
+  actor: Actor
+  correlationId: string
+  causationId?: string
+  /** Also the seed of the event ids, so a retried request appends nothing new. */
+  idempotencyKey?: string
+  /** If-Match: the write happens only if the target's stream is at this revision. */
+  expectedRevision?: bigint
+}
+
+export interface LoadedTarget {
+  state: TargetState
+  /** The revision of the stream's last event; undefined when the stream does not exist. */
+  revision: bigint | undefined
+  headHash: string
+}
+
+export interface WriteResult {
+  targetId: string
+  events: StoredEvent[]
+  /** The stream's revision after the write (the ETag). */
+  revision: bigint
+  position: bigint
+}
+
+export interface ReadOptions {
+  asOf?: IsoDate
+  knownAt?: Instant
+}
+
+/** Thrown when If-Match names a revision the stream is not at. */
+export class PreconditionFailed extends Error {
+  readonly code = 'TARGET.PRECONDITION_FAILED'
+  constructor(
+    readonly targetId: string,
+    readonly expected: bigint,
+    readonly actual: bigint | undefined,
+  ) {
+    super(`target ${targetId} is at revision ${actual ?? 'none'}, not ${expected}`)
+    this.name = 'PreconditionFailed'
+  }
+}
+
+export interface TargetLedger {
+  load(targetId: string, options?: { knownAt?: Instant }): Promise<LoadedTarget>
+  execute(targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult>
+  /** The target as of a day (default today), from everything known at `knownAt` (default now). */
+  view(targetId: string, options?: ReadOptions): Promise<{ view: TargetView; revision: bigint }>
+  /** Every defined target, in definition order. Reads the whole log: replaced by projections for large logs. */
+  viewAll(options?: ReadOptions): Promise<TargetView[]>
+  today(): IsoDate
+}
+
+const foldKnown = (state: TargetState, event: RecordedTargetEvent, knownAt: Instant | undefined): TargetState =>
+  knownAt === undefined || compareInstants(event.context.recordedAt, knownAt) <= 0 ? evolve(state, event) : state
+
+export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger => {
+  const { store, clock, timeZone, thresholds = defaultThresholds, newId = randomUUID, maxAttempts = 5 } = options
+  const today = () => calendarDay(clock.now(), timeZone)
+
+  const load = async (targetId: string, { knownAt }: { knownAt?: Instant } = {}): Promise<LoadedTarget> => {
+    let state = initialState
+    let revision: bigint | undefined
+    let headHash = genesisHash
+    for await (const stored of store.readStream(targetStreamId(targetId))) {
+      const decoded = decodeTargetEvent(stored)
+      state = foldKnown(state, decoded.event, knownAt)
+      revision = stored.revision
+      headHash = decoded.hash
+    }
+    return { state, revision, headHash }
+  }
+
+  const toAppend = (
+    streamId: string,
+    events: TargetEvent[],
+    loaded: LoadedTarget,
+    meta: WriteMeta,
+    recordedAt: Instant,
+  ): EventToAppend[] => {
+    let prevHash = loaded.headHash
+    let revision = loaded.revision ?? -1n
+    return events.map((event, index) => {
+      revision += 1n
+      const metadata = {
+        actor: { id: meta.actor.id, role: meta.actor.role },
+        recordedAt,
+        correlationId: meta.correlationId,
+        ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
+        ...(meta.idempotencyKey !== undefined ? { idempotencyKey: meta.idempotencyKey } : {}),
+        schemaVersion: eventSchemaVersion,
+        prevHash,
+      }
+      const data = event.data as unknown as Json
+      const hash = hashEvent(prevHash, { streamId, revision, type: event.type, data, metadata })
+      prevHash = hash
+      const id =
+        meta.idempotencyKey !== undefined
+          ? deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey, index)
+          : newId()
+      return { id, type: event.type, data, metadata: { ...metadata, hash } }
+    })
+  }
+
+  const execute = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
+    const streamId = targetStreamId(targetId)
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await load(targetId)
+      if (meta.expectedRevision !== undefined && loaded.revision !== meta.expectedRevision) {
+        throw new PreconditionFailed(targetId, meta.expectedRevision, loaded.revision)
+      }
+      const now = clock.now()
+      const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: calendarDay(now, timeZone) }
+      const events = decide(command, loaded.state, ctx)
+      const batch = toAppend(streamId, events, loaded, meta, ctx.now)
+      try {
+        const result = await store.append(streamId, batch, { expectedRevision: loaded.revision ?? 'no_stream' })
+        const first = result.nextRevision - BigInt(batch.length) + 1n
+        const stored = batch.map((event, index) => ({
+          ...event,
+          streamId,
+          revision: first + BigInt(index),
+          position: result.position,
+        }))
+        return { targetId, events: stored, revision: result.nextRevision, position: result.position }
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error
+        if (meta.expectedRevision !== undefined) {
+          throw new PreconditionFailed(targetId, meta.expectedRevision, error.actual === 'no_stream' ? undefined : error.actual)
+        }
+        if (attempt >= maxAttempts) throw error
+      }
+    }
+  }
+
+  const view = async (targetId: string, { asOf, knownAt }: ReadOptions = {}) => {
+    const loaded = await load(targetId, knownAt === undefined ? {} : { knownAt })
+    if (!isDefined(loaded.state)) throw errors.targetNotFound()
+    return { view: viewAt(loaded.state, { asOf: asOf ?? today(), thresholds }), revision: loaded.revision ?? 0n }
+  }
+
+  const viewAll = async ({ asOf, knownAt }: ReadOptions = {}): Promise<TargetView[]> => {
+    const states = new Map<string, TargetState>()
+    for await (const stored of store.readAll()) {
+      if (!stored.streamId.startsWith(targetStreamPrefix)) continue
+      const { event } = decodeTargetEvent(stored)
+      states.set(stored.streamId, foldKnown(states.get(stored.streamId) ?? initialState, event, knownAt))
+    }
+    const day = asOf ?? today()
+    return [...states.values()].filter(isDefined).map((state) => viewAt(state, { asOf: day, thresholds }))
+  }
+
+  return { load, execute, view, viewAll, today }
+}

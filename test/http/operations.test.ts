@@ -1,0 +1,46 @@
+import t from 'tap'
+import { build } from '../helpers/app.js'
+
+t.test('GET /health answers ok', async (t) => {
+  const { app } = await build(t, { seed: false })
+  const res = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ok' })
+  t.ok(res.headers['x-request-id'], 'every response carries its request id')
+})
+
+t.test('GET /ready reports the store head position', async (t) => {
+  const { app, store } = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ready', store: { ok: true, headPosition: (await store.headPosition()).toString() } })
+  t.not(res.json().store.headPosition, '0', 'seeding appended events')
+})
+
+t.test('GET /ready answers 503 when the store is closed', async (t) => {
+  const { app, store } = await build(t, { seed: false })
+  await store.close()
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().status, 'unavailable')
+})
+
+t.test('a request id sent by the client is echoed back', async (t) => {
+  const { app } = await build(t, { seed: false })
+  const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'abc-123' } })
+  t.equal(res.headers['x-request-id'], 'abc-123')
+})
+
+t.test('/docs serves the Swagger UI and the OpenAPI document lists the routes', async (t) => {
+  const { app } = await build(t, { seed: false })
+  const page = await app.inject({ method: 'GET', url: '/docs/' })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, /swagger/i)
+  const doc = await app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(doc.statusCode, 200)
+  const spec = doc.json()
+  t.equal(spec.openapi, '3.1.0')
+  t.ok(spec.paths['/v1/targets'], 'lists GET /v1/targets')
+  t.ok(spec.paths['/v1/targets/{id}'], 'lists GET /v1/targets/{id}')
+  t.ok(spec.components.schemas.TargetView, 'names the TargetView schema')
+})

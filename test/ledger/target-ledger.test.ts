@@ -1,0 +1,88 @@
+import t from 'tap'
+import { loadCatalog } from '../../seeds/catalog-loader.js'
+import { genesisHash, hashEvent } from '../../src/ledger/event-hash.js'
+import { eventMetadataSchema } from '../../src/ledger/event-metadata.js'
+import { PreconditionFailed, targetStreamId } from '../../src/ledger/target-ledger.js'
+import type { Json, StoredEvent } from '../../src/store/event-store.js'
+import { midYear, openTestLedger } from '../helpers/app.js'
+
+const definition = loadCatalog().find((d) => d.kind === 'reach')!
+const admin = { id: 'admin-1', role: 'admin' } as const
+const agency = { id: 'agency-1', role: 'agency', zones: [definition.zoneId] } as const
+
+const readStream = async (store: { readStream(id: string): AsyncIterable<StoredEvent> }, id: string) => {
+  const events: StoredEvent[] = []
+  for await (const event of store.readStream(targetStreamId(id))) events.push(event)
+  return events
+}
+
+t.test('appended events carry the metadata of DESIGN §3 and a hash chain from 64 zeros', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'req-1' })
+  await ledger.execute(
+    definition.id,
+    { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } },
+    { actor: agency, correlationId: 'req-2', idempotencyKey: 'key-2' },
+  )
+  const events = await readStream(store, definition.id)
+  t.equal(events.length, 2)
+  const [first, second] = events.map((e) => eventMetadataSchema.parse(e.metadata))
+  t.match(first, { actor: { id: 'admin-1', role: 'admin' }, recordedAt: midYear, correlationId: 'req-1', schemaVersion: 1 })
+  t.match(second, { actor: { id: 'agency-1', role: 'agency' }, idempotencyKey: 'key-2' })
+  t.equal(first!.prevHash, genesisHash)
+  t.equal(second!.prevHash, first!.hash)
+  for (const event of events) {
+    const { hash, ...rest } = eventMetadataSchema.parse(event.metadata)
+    const recomputed = hashEvent(rest.prevHash, {
+      streamId: event.streamId,
+      revision: event.revision,
+      type: event.type,
+      data: event.data,
+      metadata: rest as unknown as Json,
+    })
+    t.equal(recomputed, hash, `revision ${event.revision} hash recomputes`)
+  }
+})
+
+t.test('the hash changes when any hashed field changes', async (t) => {
+  const input = { streamId: 'target-x', revision: 0n, type: 'TargetDefined', data: { a: 1 }, metadata: { b: 2 } }
+  const base = hashEvent(genesisHash, input)
+  t.not(hashEvent(genesisHash, { ...input, revision: 1n }), base)
+  t.not(hashEvent(genesisHash, { ...input, streamId: 'target-y' }), base)
+  t.not(hashEvent(genesisHash, { ...input, data: { a: 2 } }), base)
+  t.not(hashEvent('1'.repeat(64), input), base)
+  t.equal(hashEvent(genesisHash, { ...input, data: { a: 1 } }), base, 'key order and identity do not matter')
+})
+
+t.test('a write with a stale expected revision fails as a precondition and appends nothing', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  const head = await store.headPosition()
+  await t.rejects(
+    ledger.execute(
+      definition.id,
+      { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } },
+      { actor: agency, correlationId: 'c', expectedRevision: 5n },
+    ),
+    PreconditionFailed,
+  )
+  t.equal(await store.headPosition(), head)
+})
+
+t.test('view reads progress as of a day and as known at an instant', async (t) => {
+  const { ledger, clock } = openTestLedger(t, { now: '2023-06-01T02:00:00.000Z' })
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  clock.set('2023-07-01T02:00:00.000Z')
+  await ledger.execute(
+    definition.id,
+    { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } },
+    { actor: agency, correlationId: 'c' },
+  )
+  const now = await ledger.view(definition.id, { asOf: '2023-06-30' })
+  t.equal(now.view.reported.value, 3)
+  t.equal(now.revision, 1n)
+  const before = await ledger.view(definition.id, { asOf: '2023-06-30', knownAt: '2023-06-30T00:00:00.000Z' })
+  t.equal(before.view.reported.value, 0, 'the report was not known yet')
+  t.equal((await ledger.view(definition.id, { asOf: '2023-05-31' })).view.reported.value, 0, 'not effective yet')
+  await t.rejects(ledger.view(definition.id, { knownAt: '2023-05-31T00:00:00.000Z' }), { code: 'TARGET.NOT_FOUND' }, 'not defined yet')
+})

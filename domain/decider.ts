@@ -13,7 +13,7 @@ type Command<T extends TargetCommand['type']> = Extract<TargetCommand, { type: T
 const isBlank = (text: string | undefined): boolean => text === undefined || text.trim() === ''
 
 /** Drops undefined fields so events carry exactly what was said (and compare equal after a JSON round trip). */
-const defined = <T extends object>(data: T): T =>
+const withoutUndefined = <T extends object>(data: T): T =>
   Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as T
 
 const requireRole = (actor: Actor, allowed: readonly Role[], command: TargetCommand['type']): void => {
@@ -99,7 +99,7 @@ const requireReasonForDecrease = (
   if (definition.kind !== 'reach' && definition.kind !== 'growth') return
   if (data.value === undefined || !isBlank(data.reason)) return
   const previous = valueReportAt(state.reports, data.asOf, 'reported')
-  if (false) {
+  if (previous?.value != null && data.value < previous.value) {
     throw errors.decreaseNeedsReason(data.value, previous.value, previous.reportId)
   }
 }
@@ -121,7 +121,7 @@ const reportProgress = (data: Command<'ReportProgress'>, state: TargetState, ctx
   requireFitsKind(definition, data)
   if (data.stage !== undefined) requireOpenStage(target, definition, data.stage, data.reportId)
   requireReasonForDecrease(target, definition, data)
-  const event: ProgressReported = { type: 'ProgressReported', data: defined({ ...data }) }
+  const event: ProgressReported = { type: 'ProgressReported', data: withoutUndefined({ ...data }) }
   return [event]
 }
 
@@ -143,7 +143,7 @@ const correctReport = (data: Command<'CorrectReport'>, state: TargetState, ctx: 
       : { value: data.value ?? report.value ?? undefined, stage: data.stage }
   requireFitsKind(definition, corrected)
   if (corrected.stage !== undefined) requireOpenStage(target, definition, corrected.stage, report.reportId)
-  const event: ReportCorrected = { type: 'ReportCorrected', data: defined({ ...data }) }
+  const event: ReportCorrected = { type: 'ReportCorrected', data: withoutUndefined({ ...data }) }
   return [event]
 }
 
@@ -169,7 +169,7 @@ const requirePendingReport = (
 
 const acceptReport = (data: Command<'AcceptReport'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
   requirePendingReport(data, state, ctx, 'AcceptReport')
-  return [{ type: 'ReportAccepted', data: defined({ ...data }) }]
+  return [{ type: 'ReportAccepted', data: withoutUndefined({ ...data }) }]
 }
 
 const rejectReport = (data: Command<'RejectReport'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
@@ -186,7 +186,7 @@ const reviseTarget = (data: Command<'ReviseTarget'>, state: TargetState, ctx: Co
   if (isBlank(data.authority)) throw errors.authorityRequired()
   const effectiveFrom = data.effectiveFrom ?? ctx.today
   if (!isIsoDate(effectiveFrom)) throw errors.invalidDate(effectiveFrom)
-  const changes: TargetChanges = defined({ ...data.changes })
+  const changes: TargetChanges = withoutUndefined({ ...data.changes })
   reviseDefinition(definitionAt(target.original, target.revisions, effectiveFrom), changes)
   return [{ type: 'TargetRevised', data: { changes, effectiveFrom, reason: data.reason, authority: data.authority } }]
 }
@@ -197,7 +197,7 @@ const closeTarget = (data: Command<'CloseTarget'>, state: TargetState, ctx: Comm
   const target = requireDefined(state)
   requireOpen(target)
   if (data.outcome === 'cancelled') requireReason(data.reason)
-  return [{ type: 'TargetClosed', data: defined({ outcome: data.outcome, closedOn: ctx.today, reason: data.reason }) }]
+  return [{ type: 'TargetClosed', data: withoutUndefined({ outcome: data.outcome, closedOn: ctx.today, reason: data.reason }) }]
 }
 
 /** Throws a DomainError when the command breaks a rule; otherwise returns the events to append. */

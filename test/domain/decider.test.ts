@@ -47,7 +47,10 @@ t.test('DefineTarget', async (t) => {
     ['a period date that is not a calendar day', { ...projects, period: { start: '2023-01-01', end: '2023-13-01' } }],
     ['a weight of 0', { ...projects, weight: 0 }],
     ['a milestone without stages', { ...craftCentre, stages: [] }],
-    ['a milestone with a repeated stage id', { ...craftCentre, stages: [...craftCentre.stages, { id: 'design', title: { zh: '再设计', en: 'Redesign' }, weight: 1 }] }],
+    [
+      'a milestone with a repeated stage id',
+      { ...craftCentre, stages: [...craftCentre.stages, { id: 'design', title: { zh: '再设计', en: 'Redesign' }, weight: 1 }] },
+    ],
     ['a stage weight of 0', { ...craftCentre, stages: [{ id: 'open', title: { zh: '开放', en: 'Opening' }, weight: 0 }] }],
   ]
 
@@ -57,9 +60,14 @@ t.test('DefineTarget', async (t) => {
     })
   }
 
-  t.test('a growth goal may be 0 (hold level) or negative (a reduction)', async (t) => {
+  t.test('a growth goal of 0 (hold level) is valid', async (t) => {
     const hold = { ...tourism, goal: 0 }
     given([]).when(define(hold), on(admin)).then(t, [{ type: 'TargetDefined', data: hold }])
+  })
+
+  t.test('a negative growth goal (a reduction) is valid', async (t) => {
+    const reduction = { ...tourism, goal: -3 }
+    given([]).when(define(reduction), on(admin)).then(t, [{ type: 'TargetDefined', data: reduction }])
   })
 })
 
@@ -120,7 +128,9 @@ t.test('ReportProgress', async (t) => {
   })
 
   t.test('asOf today is accepted', async (t) => {
-    given([defined(projects)]).when(reportProgress({ asOf: '2023-07-15', value: 18 }), on(kfqAgency, '2023-07-15')).then(t, [report({ asOf: '2023-07-15', value: 18 })])
+    given([defined(projects)])
+      .when(reportProgress({ asOf: '2023-07-15', value: 18 }), on(kfqAgency, '2023-07-15'))
+      .then(t, [report({ asOf: '2023-07-15', value: 18 })])
   })
 
   t.test('an asOf that is not a calendar day is malformed', async (t) => {
@@ -198,7 +208,9 @@ t.test('ReportProgress', async (t) => {
   })
 
   t.test('a later report does not count as earlier: back-filling a lower value needs no reason', async (t) => {
-    given([defined(projects), may]).when(reportProgress({ asOf: '2023-03-31', value: 8 }), on(kfqAgency)).then(t, [report({ asOf: '2023-03-31', value: 8 })])
+    given([defined(projects), may])
+      .when(reportProgress({ asOf: '2023-03-31', value: 8 }), on(kfqAgency))
+      .then(t, [report({ asOf: '2023-03-31', value: 8 })])
   })
 
   t.test('a rejected report does not count as the latest earlier report', async (t) => {
@@ -279,7 +291,8 @@ t.test('CorrectReport', async (t) => {
   })
 
   t.test('a correction resets verification to pending', async (t) => {
-    const state = given([defined(projects), june, accepted('r-jun'), corrected(fields({ value: 17 }), kfqAgency, '2023-07-12T00:00:00.000Z')]).state()
+    const correction17 = corrected(fields({ value: 17 }), kfqAgency, '2023-07-12T00:00:00.000Z')
+    const state = given([defined(projects), june, accepted('r-jun'), correction17]).state()
     t.match(state, { reports: [{ reportId: 'r-jun', value: 17, verification: 'pending', verdict: null }] })
   })
 

@@ -80,7 +80,8 @@ t.test('pacing', async (t) => {
     t.equal(linearExpected(year, '2023-07-02'), 0.5)
   })
   t.test('linear: clamped to 0 before the period and 1 after it', async (t) => {
-    t.same([linearExpected(year, '2022-12-01'), linearExpected(year, '2023-01-01'), linearExpected(year, '2023-12-31'), linearExpected(year, '2024-02-01')], [0, 0, 1, 1])
+    const days = ['2022-12-01', '2023-01-01', '2023-12-31', '2024-02-01']
+    t.same(days.map((day) => linearExpected(year, day)), [0, 0, 1, 1])
   })
   t.test('monthly: completed months / 12 — mid-July has 6 months completed', async (t) => {
     t.equal(monthlyExpected(year, '2023-07-15'), 6 / 12)

@@ -158,7 +158,8 @@ t.test('the reports list holds reports effective by asOf, with their verificatio
 })
 
 t.test('a view survives a JSON round trip unchanged', async (t) => {
-  const v = view([defined(craftCentre), reported({ reportId: 'r', asOf: '2023-03-31', stage: 'design', note: 'drawings approved' }, districtAgency), accepted('r')], '2023-07-15')
+  const design = reported({ reportId: 'r', asOf: '2023-03-31', stage: 'design', note: 'drawings approved' }, districtAgency)
+  const v = view([defined(craftCentre), design, accepted('r')], '2023-07-15')
   t.strictSame(JSON.parse(JSON.stringify(v)), v)
 })
 
@@ -178,7 +179,7 @@ t.test('two kinds of time', async (t) => {
     ['with everything known, end of May still shows January', undefined, '2023-05-31', { value: 3, unreported: false }],
     ['on 15 July we believed 30 June was 15', '2023-07-15T00:00:00.000Z', '2023-06-30', { value: 15, unreported: false }],
     ['today we know 30 June was 18 (corrected)', undefined, '2023-06-30', { value: 18, unreported: false }],
-    ['knownAt in another offset: 18:00 +08:00 is the correction’s instant', '2023-07-20T18:00:00+08:00', '2023-06-30', { value: 18, unreported: false }],
+    ['18:00 +08:00 on 20 July is the correction’s instant', '2023-07-20T18:00:00+08:00', '2023-06-30', { value: 18, unreported: false }],
     ['on 15 July, July was still 15 as far as we knew', '2023-07-15T00:00:00.000Z', '2023-07-31', { value: 15, unreported: false }],
     ['today July is 20', undefined, '2023-07-31', { value: 20, unreported: false }],
   ]

@@ -10,6 +10,12 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** `sqlite`: the embedded store under DATA_DIR; `esdb`: EventStoreDB at EVENTSTORE_URL. */
+  STORE: z.enum(['sqlite', 'esdb']).default('sqlite'),
+  EVENTSTORE_URL: z
+    .string()
+    .regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// or esdb+discover:// connection string')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Calendar days ("today", `asOf` defaults) are reckoned in the report's time zone. */
   TIME_ZONE: z
@@ -45,6 +51,9 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
   }
   const config = result.data
+  if (config.STORE === 'esdb' && config.EVENTSTORE_URL === undefined) {
+    throw new ConfigError(['EVENTSTORE_URL: required when STORE=esdb (e.g. esdb://localhost:2113?tls=false)'])
+  }
   if (config.ON_TRACK_GAP > config.LAGGING_GAP) {
     throw new ConfigError([`ON_TRACK_GAP (${config.ON_TRACK_GAP}) must not exceed LAGGING_GAP (${config.LAGGING_GAP})`])
   }

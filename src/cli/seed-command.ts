@@ -5,10 +5,10 @@ import { openRuntime } from '../ledger/runtime.js'
 import { seedCatalog } from '../ledger/seed.js'
 
 export const runSeed = async (config: Config): Promise<void> => {
-  const { file, store, ledger } = openRuntime(config)
+  const { location, store, ledger } = openRuntime(config)
   try {
     const result = await seedCatalog(ledger, loadCatalog())
-    console.log(`seeded ${file}: ${result.defined} defined, ${result.existing} already there`)
+    console.log(`seeded ${location}: ${result.defined} defined, ${result.existing} already there`)
   } finally {
     await store.close()
   }

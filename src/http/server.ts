@@ -32,14 +32,16 @@ export const buildApp = async (options: AppOptions, logger: FastifyServerOptions
 }
 
 export const startServer = async (config: Config): Promise<FastifyInstance> => {
-  const { file, store, ledger } = openRuntime(config)
-  const fastify = await buildApp({ store, ledger }, loggerOptions(config))
+  const { location, store, ledger } = openRuntime(config)
+  const fastify = createFastify(loggerOptions(config))
+  // Registered before the app so it runs after the app's own onClose hooks: the store closes last.
   fastify.addHook('onClose', async () => {
     await store.close()
   })
+  await fastify.register(app, { store, ledger })
   if (config.SEED) {
     const seeded = await seedCatalog(ledger, loadCatalog())
-    fastify.log.info({ file, ...seeded }, 'catalog seeded')
+    fastify.log.info({ store: location, ...seeded }, 'catalog seeded')
   }
   const address = await fastify.listen({ host: config.HOST, port: config.PORT })
   fastify.log.info({ docs: `${address}/docs`, targets: `${address}/v1/targets` }, `target-ledger listening; API docs at ${address}/docs`)

@@ -22,6 +22,10 @@ export function openSqliteDatabase(file: string, options: SqliteDatabaseOptions 
   try {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
+    // Checkpoint every ~40 MB of WAL instead of SQLite's ~4 MB: a group commit dirties a page per
+    // event in each index, and fewer, larger checkpoints copy a page rewritten by many commits once
+    // and fsync the database file less often (+30–45% group-commit throughput measured by bench/).
+    db.pragma('wal_autocheckpoint = 10000')
     return db
   } catch (error) {
     db.close()

@@ -218,6 +218,10 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * Live events are those committed through this store object: another process appending to the
+   * same file is seen only when this one next commits, so run one writing process per file.
+   */
   subscribeAll(options: ReadAllOptions = {}): Subscription {
     return subscribe(
       {
@@ -259,12 +263,12 @@ export class SqliteEventStore implements EventStore {
     }
     const events = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.written.eventCount : 0), 0)
     if (events > 0) this.#signalCommit()
-    this.#onBatchCommitted?.({ appends: batch.length, events })
     outcomes.forEach((outcome, index) => {
       const pending = batch[index]!
       if (outcome.ok) pending.resolve(outcome.written.result)
       else pending.reject(outcome.error)
     })
+    this.#onBatchCommitted?.({ appends: batch.length, events })
   }
 
   #write({ streamId, expected, events }: PendingAppend): Written {

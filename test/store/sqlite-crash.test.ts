@@ -14,7 +14,7 @@ const APPENDER = fileURLToPath(new URL('./crash-appender.ts', import.meta.url))
 /** Acknowledgements to see before arming the kill. */
 const ACKS_BEFORE_KILL = 100
 /** Give up when the child has not produced enough acknowledgements by then (it includes loading TypeScript). */
-const STARTUP_DEADLINE_MS = 6_000
+const STARTUP_DEADLINE_MS = 8_000
 
 /** Runs the appender until it has acknowledged enough, lets it run on a little, then kills it. */
 async function appendThenKill(file: string): Promise<{ acks: Acknowledged[]; signal: NodeJS.Signals | null }> {

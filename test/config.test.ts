@@ -1,0 +1,23 @@
+import t from 'tap'
+import { ConfigError, parseConfig } from '../src/config.js'
+
+t.test('defaults describe the embedded service on port 3000', async (t) => {
+  t.match(parseConfig({}), { PORT: 3000, DATA_DIR: './data', STORE: 'sqlite', TIME_ZONE: 'Asia/Shanghai', SEED: true })
+})
+
+t.test('a bad variable stops boot with a message naming it', async (t) => {
+  t.throws(() => parseConfig({ PORT: 'eighty' }), { name: 'ConfigError', message: /PORT/ })
+  t.throws(() => parseConfig({ TIME_ZONE: 'Mars/Olympus' }), { message: /TIME_ZONE/ })
+  t.throws(() => parseConfig({ SEED: 'maybe' }), { message: /SEED/ })
+})
+
+t.test('STORE=esdb needs EVENTSTORE_URL', async (t) => {
+  t.throws(() => parseConfig({ STORE: 'esdb' }), ConfigError)
+  t.throws(() => parseConfig({ STORE: 'esdb' }), { message: /EVENTSTORE_URL/ })
+  t.throws(() => parseConfig({ STORE: 'esdb', EVENTSTORE_URL: 'http://x:2113' }), { message: /EVENTSTORE_URL/ })
+  t.match(parseConfig({ STORE: 'esdb', EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }), { STORE: 'esdb' })
+})
+
+t.test('thresholds must be ordered', async (t) => {
+  t.throws(() => parseConfig({ ON_TRACK_GAP: '0.4', LAGGING_GAP: '0.3' }), { message: /ON_TRACK_GAP/ })
+})

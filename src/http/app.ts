@@ -14,6 +14,7 @@ import type { TargetLedger } from '../ledger/target-ledger.js'
 import { errorHandler, notFoundHandler } from './problem.js'
 import { healthRoutes } from './routes/health.js'
 import { targetRoutes } from './routes/targets.js'
+import { targetWriteRoutes } from './routes/target-writes.js'
 
 export interface AppOptions {
   store: EventStore
@@ -46,6 +47,7 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
       },
       tags: [
         { name: 'targets', description: 'The report’s targets and their progress' },
+        { name: 'writes', description: 'Define, report, correct, judge, revise and close targets: each POST appends events' },
         { name: 'operations', description: 'Liveness and readiness' },
       ],
     },
@@ -57,4 +59,5 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
   const typed = fastify.withTypeProvider<ZodTypeProvider>()
   await typed.register(healthRoutes, { store: options.store })
   await typed.register(targetRoutes, { prefix: '/v1', ledger: options.ledger })
+  await typed.register(targetWriteRoutes, { prefix: '/v1', ledger: options.ledger })
 }

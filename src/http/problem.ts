@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorCategory } from '../../domain/errors.js'
 import { WrongExpectedRevision } from '../store/event-store.js'
+import { PreconditionFailed } from '../ledger/target-ledger.js'
 
 export const problemContentType = 'application/problem+json; charset=utf-8'
 
@@ -66,6 +67,12 @@ export const toProblem = (error: unknown): Problem | undefined => {
     const { status, title } = domainStatus[error.category]
     const body = problem(status, error.code, title, error.message)
     return Object.keys(error.details).length > 0 ? { ...body, details: error.details } : body
+  }
+  if (error instanceof PreconditionFailed) {
+    return {
+      ...problem(412, error.code, 'Precondition Failed', 'The target is not at the revision named in If-Match; read it again.'),
+      details: { targetId: error.targetId, expected: error.expected.toString(), actual: error.actual?.toString() ?? null },
+    }
   }
   if (error instanceof WrongExpectedRevision) {
     return problem(409, error.code, 'Conflict', 'The target changed while the request was processed; retry it.')

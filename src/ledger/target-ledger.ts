@@ -53,14 +53,26 @@ export interface LoadedTarget {
   /** The revision of the stream's last event; undefined when the stream does not exist. */
   revision: bigint | undefined
   headHash: string
+  /** The events a write with this event id as its first id appended, when the stream holds them. */
+  written(firstEventId: string): { events: WrittenEvent[]; position: bigint } | undefined
+}
+
+export interface WrittenEvent {
+  id: string
+  type: TargetEvent['type']
+  revision: bigint
+  data: Json
 }
 
 export interface WriteResult {
   targetId: string
-  events: StoredEvent[]
+  events: WrittenEvent[]
   /** The stream's revision after the write (the ETag). */
   revision: bigint
+  /** The global position of the write's last event. */
   position: bigint
+  /** True when the events of this idempotency key were already in the stream: nothing was appended. */
+  replayed: boolean
 }
 
 export interface ReadOptions {
@@ -102,13 +114,29 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     let state = initialState
     let revision: bigint | undefined
     let headHash = genesisHash
+    // A target's stream is small (a definition and some hundreds of reports): keep it to recognise retried writes.
+    const entries: { stored: StoredEvent; key: string | undefined }[] = []
     for await (const stored of store.readStream(targetStreamId(targetId))) {
       const decoded = decodeTargetEvent(stored)
       state = foldKnown(state, decoded.event, knownAt)
       revision = stored.revision
       headHash = decoded.hash
+      entries.push({ stored, key: decoded.metadata.idempotencyKey })
     }
-    return { state, revision, headHash }
+    const written = (firstEventId: string) => {
+      const first = entries.findIndex((entry) => entry.stored.id === firstEventId)
+      if (first === -1) return undefined
+      // A write's events are consecutive and carry the same idempotency key.
+      const key = entries[first]!.key
+      let last = first
+      while (key !== undefined && entries[last + 1]?.key === key) last += 1
+      const slice = entries.slice(first, last + 1).map(({ stored }) => stored)
+      return {
+        events: slice.map((e) => ({ id: e.id, type: e.type as TargetEvent['type'], revision: e.revision, data: e.data })),
+        position: slice[slice.length - 1]!.position,
+      }
+    }
+    return { state, revision, headHash, written }
   }
 
   const toAppend = (
@@ -117,6 +145,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     loaded: LoadedTarget,
     meta: WriteMeta,
     recordedAt: Instant,
+    eventId: (index: number) => string,
   ): EventToAppend[] => {
     let prevHash = loaded.headHash
     let revision = loaded.revision ?? -1n
@@ -134,35 +163,46 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
       const data = event.data as unknown as Json
       const hash = hashEvent(prevHash, { streamId, revision, type: event.type, data, metadata })
       prevHash = hash
-      const id =
-        meta.idempotencyKey !== undefined
-          ? deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey, index)
-          : newId()
-      return { id, type: event.type, data, metadata: { ...metadata, hash } }
+      return { id: eventId(index), type: event.type, data, metadata: { ...metadata, hash } }
     })
   }
 
   const execute = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
     const streamId = targetStreamId(targetId)
+    const eventId = (index: number) =>
+      meta.idempotencyKey !== undefined
+        ? deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey, index)
+        : newId()
     for (let attempt = 1; ; attempt++) {
       const loaded = await load(targetId)
+      // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
+      const previous = meta.idempotencyKey !== undefined ? loaded.written(eventId(0)) : undefined
+      if (previous !== undefined) {
+        const last = previous.events[previous.events.length - 1]!
+        return { targetId, events: previous.events, revision: last.revision, position: previous.position, replayed: true }
+      }
       if (meta.expectedRevision !== undefined && loaded.revision !== meta.expectedRevision) {
         throw new PreconditionFailed(targetId, meta.expectedRevision, loaded.revision)
       }
       const now = clock.now()
       const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: calendarDay(now, timeZone) }
       const events = decide(command, loaded.state, ctx)
-      const batch = toAppend(streamId, events, loaded, meta, ctx.now)
+      const batch = toAppend(streamId, events, loaded, meta, ctx.now, eventId)
       try {
         const result = await store.append(streamId, batch, { expectedRevision: loaded.revision ?? 'no_stream' })
         const first = result.nextRevision - BigInt(batch.length) + 1n
-        const stored = batch.map((event, index) => ({
-          ...event,
-          streamId,
-          revision: first + BigInt(index),
+        return {
+          targetId,
+          events: batch.map((event, index) => ({
+            id: event.id,
+            type: event.type as TargetEvent['type'],
+            revision: first + BigInt(index),
+            data: event.data,
+          })),
+          revision: result.nextRevision,
           position: result.position,
-        }))
-        return { targetId, events: stored, revision: result.nextRevision, position: result.position }
+          replayed: false,
+        }
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error
         if (meta.expectedRevision !== undefined) {

@@ -1,0 +1,273 @@
+// Write routes: every POST becomes one command on one target, appended through the ledger.
+import { randomUUID } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { TargetCommand } from '../../../domain/commands.js'
+import { countOccurrences, readSourceDocument } from '../../../seeds/catalog-loader.js'
+import { sourceDocument } from '../../../seeds/report.js'
+import { deterministicEventId } from '../../ledger/event-ids.js'
+import {
+  bilingualSchema,
+  evidenceSchema,
+  isoDate,
+  periodSchema,
+  slug,
+  stageSchema,
+  targetDefinitionSchema,
+  text,
+} from '../../ledger/event-schemas.js'
+import type { TargetLedger } from '../../ledger/target-ledger.js'
+import { actorOf } from '../principal.js'
+import { problem, sendProblem } from '../problem.js'
+import { problemResponses } from '../schemas/problem.js'
+import { writeResultBody, writeResultSchema } from '../schemas/write-result.js'
+
+const writeHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe('Makes the POST safe to retry: the same key and body return the first response; another body is a 422.'),
+  'if-match': z
+    .string()
+    .optional()
+    .describe('`"<revision>"` from the target’s ETag: the write happens only if the target is still at that revision (412 otherwise).'),
+})
+
+const targetParams = z.object({ id: slug.describe('Target id') })
+const reportParams = targetParams.extend({ reportId: z.string().min(1).max(120).describe('Report id, from the report’s 201 response') })
+
+const reportBody = z
+  .strictObject({
+    asOf: isoDate.describe('The day the value is true for (YYYY-MM-DD), within the target’s period and not after today'),
+    value: z.number().optional().describe('reach/growth/ceiling: the cumulative year-to-date or latest value, never a delta'),
+    stage: slug.optional().describe('milestone: the id of the stage completed'),
+    note: z.string().max(2000).optional(),
+    evidence: z.array(evidenceSchema).max(20).optional(),
+    reason: text.max(2000).optional().describe('Required when the value is lower than the latest earlier report'),
+  })
+  .meta({
+    examples: [
+      { asOf: '2023-06-30', value: 21, note: '上半年引进亿元以上项目21个', evidence: [{ title: '区投资促进局月报', url: 'https://example.org/2023-06.pdf' }] },
+      { asOf: '2023-09-30', stage: 'main-works-done', note: '主体完工' },
+    ],
+  })
+
+const correctionBody = z
+  .strictObject({
+    asOf: isoDate.optional(),
+    value: z.number().optional(),
+    stage: slug.optional(),
+    note: z.string().max(2000).optional(),
+    reason: text.max(2000).describe('Why the report is corrected; the correction resets its verification to pending'),
+  })
+  .meta({ examples: [{ value: 19, reason: '统计口径调整:两个项目投资额未达亿元' }] })
+
+const verdictBody = z
+  .discriminatedUnion('verdict', [
+    z.strictObject({ verdict: z.literal('accepted'), comment: z.string().max(2000).optional() }),
+    z.strictObject({ verdict: z.literal('rejected'), reason: text.max(2000) }),
+  ])
+  .meta({ examples: [{ verdict: 'accepted', comment: '与统计局数据一致' }, { verdict: 'rejected', reason: '缺少佐证材料' }] })
+
+const revisionBody = z
+  .strictObject({
+    changes: z
+      .strictObject({
+        goal: z.number().optional(),
+        limit: z.number().optional(),
+        stages: z.array(stageSchema).min(1).optional(),
+        title: bilingualSchema.optional(),
+        weight: z.number().positive().optional(),
+        pacing: z.enum(['linear', 'monthly']).optional(),
+        period: periodSchema.optional(),
+      })
+      .describe('The parts of the definition that change; history keeps the old values'),
+    effectiveFrom: isoDate.optional().describe('Completion uses the revised definition from this day on (default: today)'),
+    reason: text.max(2000),
+    authority: text.max(500).describe('The decision that authorises the change'),
+  })
+  .meta({ examples: [{ changes: { goal: 35 }, reason: '年中调整', authority: '区人大常委会2023年第5号决议' }] })
+
+const closeBody = z
+  .strictObject({
+    outcome: z.enum(['achieved', 'cancelled']),
+    reason: text.max(2000).optional().describe('Required when cancelling'),
+  })
+  .meta({ examples: [{ outcome: 'cancelled', reason: '项目调整,由市级统筹实施' }] })
+
+/** `"12"` → 12n; `*` → no pin (any current revision); anything else is a 400. */
+const parseIfMatch = (header: string | undefined): bigint | undefined | 'invalid' => {
+  if (header === undefined || header.trim() === '*') return undefined
+  const match = /^"(\d{1,19})"$/.exec(header.trim())
+  return match ? BigInt(match[1]!) : 'invalid'
+}
+
+const writeResponses = {
+  201: writeResultSchema,
+  ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
+}
+
+export const targetWriteRoutes: FastifyPluginAsyncZod<{ ledger: TargetLedger }> = async (fastify, { ledger }) => {
+  const reportText = readSourceDocument()
+  const execute = async (
+    request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>,
+    reply: FastifyReply,
+    targetId: string,
+    command: TargetCommand,
+  ) => {
+    const expectedRevision = parseIfMatch(request.headers['if-match'])
+    if (expectedRevision === 'invalid') {
+      return sendProblem(
+        reply,
+        problem(400, 'REQUEST.INVALID', 'Bad Request', 'If-Match must be a quoted revision such as "3", or *.', [
+          { path: 'headers.if-match', message: 'expected "<revision>"' },
+        ]),
+      )
+    }
+    const principal = request.principal!
+    const key = request.headers['idempotency-key']
+    const result = await ledger.execute(targetId, command, {
+      actor: actorOf(principal),
+      correlationId: request.id,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    })
+    request.log.info({ targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }, 'target written')
+    return reply
+      .code(201)
+      .header('etag', `"${result.revision}"`)
+      .header('location', `/v1/targets/${targetId}`)
+      .send(writeResultBody(result))
+  }
+
+  /** A report id the retry of the same request gets again. */
+  const newReportId = (request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>, targetId: string) => {
+    const key = request.headers['idempotency-key']
+    return key === undefined ? randomUUID() : deterministicEventId(`report/${request.principal!.id}/${targetId}`, key, 0)
+  }
+
+  fastify.post(
+    '/targets',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Define a target (admin)',
+        description:
+          'Appends TargetDefined. A target citing the report (`source.document` = `qingdao-west-coast-2023-work-report`) must quote it verbatim.',
+        headers: writeHeaders,
+        body: targetDefinitionSchema,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { source } = request.body
+      // The report is the one document we hold: a target citing it must quote it verbatim.
+      if (source.document === sourceDocument && countOccurrences(reportText, source.quote) === 0) {
+        return sendProblem(
+          reply,
+          problem(422, 'TARGET.QUOTE_NOT_IN_SOURCE', 'Unprocessable Content', `The quote does not occur verbatim in ${sourceDocument}.`, [
+            { path: 'body.source.quote', message: 'not found in the source document' },
+          ]),
+        )
+      }
+      return execute(request, reply, request.body.id, { type: 'DefineTarget', data: request.body })
+    },
+  )
+
+  fastify.post(
+    '/targets/:id/reports',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Report progress (agency of the target’s zone)',
+        description:
+          'Appends ProgressReported with a cumulative (reach, growth) or latest (ceiling) value as of `asOf`, or a completed milestone stage. ' +
+          'A value lower than the latest earlier report needs a `reason`. The response carries the new `reportId`.',
+        headers: writeHeaders,
+        params: targetParams,
+        body: reportBody,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      return execute(request, reply, id, { type: 'ReportProgress', data: { reportId: newReportId(request, id), ...request.body } })
+    },
+  )
+
+  fastify.post(
+    '/targets/:id/reports/:reportId/corrections',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Correct a report (its zone’s agency, or an auditor)',
+        description: 'Appends ReportCorrected; the report goes back to pending verification.',
+        headers: writeHeaders,
+        params: reportParams,
+        body: correctionBody,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { id, reportId } = request.params
+      return execute(request, reply, id, { type: 'CorrectReport', data: { reportId, ...request.body } })
+    },
+  )
+
+  fastify.post(
+    '/targets/:id/reports/:reportId/verdicts',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Accept or reject a report (auditor)',
+        description: 'Appends ReportAccepted or ReportRejected. An auditor may not judge a report it submitted or corrected.',
+        headers: writeHeaders,
+        params: reportParams,
+        body: verdictBody,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { id, reportId } = request.params
+      const body = request.body
+      const command: TargetCommand =
+        body.verdict === 'accepted'
+          ? { type: 'AcceptReport', data: { reportId, ...(body.comment !== undefined ? { comment: body.comment } : {}) } }
+          : { type: 'RejectReport', data: { reportId, reason: body.reason } }
+      return execute(request, reply, id, command)
+    },
+  )
+
+  fastify.post(
+    '/targets/:id/revisions',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Revise a target (admin)',
+        description: 'Appends TargetRevised. Completion uses the new definition from `effectiveFrom` on; earlier days keep the old one.',
+        headers: writeHeaders,
+        params: targetParams,
+        body: revisionBody,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => execute(request, reply, request.params.id, { type: 'ReviseTarget', data: request.body }),
+  )
+
+  fastify.post(
+    '/targets/:id/close',
+    {
+      schema: {
+        tags: ['writes'],
+        summary: 'Close a target as achieved or cancelled (admin)',
+        description: 'Appends TargetClosed; no report, correction or verdict is accepted afterwards. Cancelled targets leave the rollups.',
+        headers: writeHeaders,
+        params: targetParams,
+        body: closeBody,
+        response: writeResponses,
+      },
+    },
+    async (request, reply) => execute(request, reply, request.params.id, { type: 'CloseTarget', data: request.body }),
+  )
+}

@@ -5,6 +5,16 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1')
 
+const durationSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const
+
+/** Milliseconds per unit of RATE_LIMIT_WINDOW. */
+const windowUnits: Record<string, number> = {
+  ms: 1,
+  ...Object.fromEntries(['s', 'sec', 'second', 'seconds'].map((unit) => [unit, 1000])),
+  ...Object.fromEntries(['m', 'min', 'minute', 'minutes'].map((unit) => [unit, 60_000])),
+  ...Object.fromEntries(['h', 'hour', 'hours'].map((unit) => [unit, 3_600_000])),
+}
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -17,6 +27,28 @@ const configSchema = z.object({
     .regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// or esdb+discover:// connection string')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** JSON principals with sha256 token hashes (README "Authentication"); required when NODE_ENV=production. */
+  PRINCIPALS_FILE: z
+    .string()
+    .optional()
+    .transform((file) => (file === '' ? undefined : file)),
+  /** Reads without a token; unset: true in demo mode (no PRINCIPALS_FILE, not production), false otherwise. */
+  PUBLIC_READ: booleanFlag.optional(),
+  /** Requests per principal (or per address, without a token) in each RATE_LIMIT_WINDOW. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  /** A duration with its unit, e.g. `1 minute`, `30s`, `1h`; parsed to milliseconds. */
+  RATE_LIMIT_WINDOW: z
+    .string()
+    .default('1 minute')
+    .transform((value, ctx) => {
+      const match = /^(\d+)\s*([a-z]+)$/i.exec(value.trim())
+      const unit = match ? windowUnits[match[2]!.toLowerCase()] : undefined
+      if (match === null || unit === undefined || Number(match[1]) === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration with its unit, e.g. 1 minute, 30s, 1h' })
+        return z.NEVER
+      }
+      return Number(match[1]) * unit
+    }),
   /** Calendar days ("today", `asOf` defaults) are reckoned in the report's time zone. */
   TIME_ZONE: z
     .string()
@@ -34,9 +66,29 @@ const configSchema = z.object({
   /** Status thresholds on the gap between expected and actual progress (DESIGN §2). */
   ON_TRACK_GAP: z.coerce.number().min(0).max(1).default(0.1),
   LAGGING_GAP: z.coerce.number().min(0).max(1).default(0.3),
+  /** How long an Idempotency-Key is remembered, in seconds: a number, or a duration like `90s`, `30m`, `24h`, `7d`. */
+  IDEMPOTENCY_TTL: z
+    .string()
+    .regex(/^[1-9]\d*[smhd]?$/, 'must be a positive number of seconds or a duration like 30m, 24h, 7d')
+    .default('24h')
+    .transform((value) => {
+      const unit = /[smhd]$/.exec(value)?.[0] ?? 's'
+      return Number.parseInt(value, 10) * durationSeconds[unit as keyof typeof durationSeconds]
+    }),
 })
 
-export type Config = z.output<typeof configSchema>
+export type Config = Omit<z.output<typeof configSchema>, 'PUBLIC_READ'> & {
+  /** Resolved: the variable when set, else whether the service runs in demo mode. */
+  PUBLIC_READ: boolean
+}
+
+/** Demo mode: the demo principals (README "Authentication") stand in for a PRINCIPALS_FILE. Never in production. */
+export const isDemoMode = (config: Pick<Config, 'PRINCIPALS_FILE' | 'NODE_ENV'>): boolean =>
+  config.PRINCIPALS_FILE === undefined && config.NODE_ENV !== 'production'
+
+export const principalsFileRequired =
+  'PRINCIPALS_FILE: required when NODE_ENV=production (a JSON file of principals with sha256 token hashes, ' +
+  'see README "Authentication"); the demo principals are never loaded in production'
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -57,5 +109,8 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
   if (config.ON_TRACK_GAP > config.LAGGING_GAP) {
     throw new ConfigError([`ON_TRACK_GAP (${config.ON_TRACK_GAP}) must not exceed LAGGING_GAP (${config.LAGGING_GAP})`])
   }
-  return config
+  if (config.NODE_ENV === 'production' && config.PRINCIPALS_FILE === undefined) {
+    throw new ConfigError([principalsFileRequired])
+  }
+  return { ...config, PUBLIC_READ: config.PUBLIC_READ ?? isDemoMode(config) }
 }

@@ -8,11 +8,13 @@ const usage = `usage: target-ledger <command>
 commands:
   serve    open the store under DATA_DIR, seed the report's targets, listen on HOST:PORT
   seed     seed the report's targets into the store under DATA_DIR and exit
+  verify   check every stream's hash chain [--receipt FILE: and that the log extends a receipt]; exit 1 if not
+  digest   print a ledger receipt (every stream's head and their sha256) [--position N]
 
 configuration is read from the environment; see README.md`
 
 const main = async (argv: string[]): Promise<number> => {
-  const [command] = argv
+  const [command, ...args] = argv
   switch (command) {
     case 'serve': {
       await startServer(parseConfig(process.env))
@@ -22,6 +24,14 @@ const main = async (argv: string[]): Promise<number> => {
       const { runSeed } = await import('./seed-command.js')
       await runSeed(parseConfig(process.env))
       return 0
+    }
+    case 'verify': {
+      const { runVerify } = await import('./verify-command.js')
+      return runVerify(parseConfig(process.env), args)
+    }
+    case 'digest': {
+      const { runDigest } = await import('./digest-command.js')
+      return runDigest(parseConfig(process.env), args)
     }
     case undefined:
     case '-h':

@@ -5,11 +5,11 @@ import { openRuntime } from '../ledger/runtime.js'
 import { seedCatalog } from '../ledger/seed.js'
 
 export const runSeed = async (config: Config): Promise<void> => {
-  const { location, store, ledger } = openRuntime(config)
+  const { location, ledger, close } = openRuntime(config)
   try {
     const result = await seedCatalog(ledger, loadCatalog())
     console.log(`seeded ${location}: ${result.defined} defined, ${result.existing} already there`)
   } finally {
-    await store.close()
+    await close()
   }
 }

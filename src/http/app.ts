@@ -1,6 +1,5 @@
 // The service as a fastify plugin: server.ts listens, tests inject. Dependencies come in as options.
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import {
   jsonSchemaTransform,
@@ -11,7 +10,15 @@ import {
 } from 'fastify-type-provider-zod'
 import type { EventStore } from '../store/event-store.js'
 import type { TargetLedger } from '../ledger/target-ledger.js'
+import type { IdempotencyStore } from '../store/sqlite-idempotency-store.js'
+import { auth } from './auth.js'
+import { docsUi } from './docs-ui.js'
+import { idempotency } from './idempotency.js'
+import { limits, type LimitsOptions } from './limits.js'
+import type { PrincipalDirectory } from './principals.js'
 import { errorHandler, notFoundHandler } from './problem.js'
+import { auditRoutes } from './routes/audit.js'
+import { eventFeedRoutes } from './routes/event-feed.js'
 import { healthRoutes } from './routes/health.js'
 import { targetRoutes } from './routes/targets.js'
 import { targetWriteRoutes } from './routes/target-writes.js'
@@ -19,6 +26,14 @@ import { targetWriteRoutes } from './routes/target-writes.js'
 export interface AppOptions {
   store: EventStore
   ledger: TargetLedger
+  /** Where Idempotency-Key responses are recorded. */
+  idempotency: IdempotencyStore
+  /** Who may call: PRINCIPALS_FILE, or the demo principals in demo mode. */
+  principals: PrincipalDirectory
+  /** GET and HEAD need no token (PUBLIC_READ). */
+  publicRead: boolean
+  /** RATE_LIMIT_MAX requests per principal (or address) per RATE_LIMIT_WINDOW. */
+  rateLimit: LimitsOptions['rateLimit']
 }
 
 export const apiVersion = '0.1.0'
@@ -33,6 +48,9 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // Both before any route: their hooks reach only routes registered after them.
+  await fastify.register(limits, { rateLimit: options.rateLimit })
+  await fastify.register(auth, { principals: options.principals, publicRead: options.publicRead })
 
   await fastify.register(swagger, {
     openapi: {
@@ -49,15 +67,33 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
         { name: 'targets', description: 'The report’s targets and their progress' },
         { name: 'writes', description: 'Define, report, correct, judge, revise and close targets: each POST appends events' },
         { name: 'operations', description: 'Liveness and readiness' },
+        { name: 'audit', description: 'Hash-chain verification and ledger digests (receipts): auditors and admins' },
+        { name: 'events', description: 'The global event log' },
       ],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A principal’s token (README "Authentication"). Without one: 401, except GET and HEAD when ' +
+              'PUBLIC_READ=true, and /health, /ready, /docs. Too many requests: 429 with Retry-After.',
+          },
+        },
+      },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   })
-  await fastify.register(swaggerUi, { routePrefix: '/docs' })
+  await fastify.register(docsUi)
+
+  await fastify.register(idempotency, { store: options.idempotency })
 
   const typed = fastify.withTypeProvider<ZodTypeProvider>()
   await typed.register(healthRoutes, { store: options.store })
   await typed.register(targetRoutes, { prefix: '/v1', ledger: options.ledger })
   await typed.register(targetWriteRoutes, { prefix: '/v1', ledger: options.ledger })
+  await typed.register(auditRoutes, { prefix: '/v1', store: options.store })
+  await typed.register(eventFeedRoutes, { prefix: '/v1', store: options.store })
 }

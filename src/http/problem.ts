@@ -44,13 +44,44 @@ const domainStatus: Record<ErrorCategory, { status: number; title: string }> = {
 }
 
 /** Fastify's own errors that are the client's fault, by code. Everything else unknown is a 500. */
-const fastifyErrors: Record<string, { status: number; code: string; title: string }> = {
+const fastifyErrors: Record<string, { status: number; code: string; title: string; detail?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.BODY_TOO_LARGE', title: 'Content Too Large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    title: 'Unsupported Media Type',
+    detail: 'Bodies are JSON: send Content-Type: application/json.',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'REQUEST.INVALID_CONTENT_LENGTH', title: 'Bad Request' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.EMPTY_JSON_BODY', title: 'Bad Request' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', title: 'Bad Request' },
   FST_ERR_BAD_URL: { status: 400, code: 'REQUEST.BAD_URL', title: 'Bad Request' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'REQUEST.URI_TOO_LONG', title: 'URI Too Long' },
+}
+
+/** Refusals raised by the HTTP layer itself rather than the domain: authentication and the rate limit. */
+const httpErrors = {
+  'AUTH.MISSING_TOKEN': { status: 401, title: 'Unauthorized' },
+  'AUTH.MALFORMED_AUTHORIZATION': { status: 401, title: 'Unauthorized' },
+  'AUTH.INVALID_TOKEN': { status: 401, title: 'Unauthorized' },
+  'REQUEST.RATE_LIMITED': { status: 429, title: 'Too Many Requests' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type HttpErrorCode = keyof typeof httpErrors
+
+export class HttpError extends Error {
+  override readonly name = 'HttpError'
+  readonly status: number
+
+  /** `headers` go out with the problem, e.g. `WWW-Authenticate` on a 401. */
+  constructor(
+    readonly code: HttpErrorCode,
+    detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail)
+    this.status = httpErrors[code].status
+  }
 }
 
 const validationProblem = (error: FastifyError & { validation: NonNullable<FastifyError['validation']> }): Problem => {
@@ -74,13 +105,14 @@ export const toProblem = (error: unknown): Problem | undefined => {
       details: { targetId: error.targetId, expected: error.expected.toString(), actual: error.actual?.toString() ?? null },
     }
   }
+  if (error instanceof HttpError) return problem(error.status, error.code, httpErrors[error.code].title, error.message)
   if (error instanceof WrongExpectedRevision) {
     return problem(409, error.code, 'Conflict', 'The target changed while the request was processed; retry it.')
   }
   const fastifyError = error as FastifyError
   if (fastifyError?.validation) return validationProblem({ ...fastifyError, validation: fastifyError.validation })
   const known = fastifyError?.code ? fastifyErrors[fastifyError.code] : undefined
-  if (known) return problem(known.status, known.code, known.title, fastifyError.message)
+  if (known) return problem(known.status, known.code, known.title, known.detail ?? fastifyError.message)
   // A JSON body that fails to parse arrives as a SyntaxError with statusCode 400.
   if (fastifyError?.statusCode === 400 && error instanceof SyntaxError) {
     return problem(400, 'REQUEST.MALFORMED_JSON', 'Bad Request', 'The body is not valid JSON.')
@@ -94,6 +126,7 @@ export const sendProblem = (reply: FastifyReply, body: Problem): FastifyReply =>
 export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
   const known = toProblem(error)
   if (known) {
+    if (error instanceof HttpError) reply.headers(error.headers)
     request.log.info({ code: known.code, status: known.status }, 'request refused')
     return sendProblem(reply, known)
   }

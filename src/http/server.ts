@@ -6,6 +6,8 @@ import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { openRuntime } from '../ledger/runtime.js'
 import { seedCatalog } from '../ledger/seed.js'
 import { app, type AppOptions } from './app.js'
+import { problem, sendProblem, toProblem } from './problem.js'
+import { openPrincipalDirectory, readDemoPrincipals } from './principals.js'
 
 /** 64 KiB: a progress report is a few hundred bytes; anything larger is a mistake or an attack. */
 export const bodyLimit = 64 * 1024
@@ -22,6 +24,9 @@ export const createFastify = (logger: FastifyServerOptions['logger']): FastifyIn
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Errors the router meets before any route runs (bad URL encoding, over-long ids) answer as problem+json too.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, toProblem(error) ?? problem(400, 'REQUEST.INVALID', 'Bad Request', 'The request URL cannot be routed.')),
   })
 
 export const buildApp = async (options: AppOptions, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> => {
@@ -32,13 +37,32 @@ export const buildApp = async (options: AppOptions, logger: FastifyServerOptions
 }
 
 export const startServer = async (config: Config): Promise<FastifyInstance> => {
-  const { location, store, ledger } = openRuntime(config)
+  // Principals first: a bad PRINCIPALS_FILE stops the boot before the store is opened.
+  const principals = openPrincipalDirectory(config)
+  const runtime = openRuntime(config)
+  const { location, store, ledger, idempotency } = runtime
   const fastify = createFastify(loggerOptions(config))
+  if (principals.source.kind === 'demo') {
+    const tokens = Object.fromEntries(readDemoPrincipals().map((demo) => [demo.id, demo.token]))
+    fastify.log.warn(
+      { principals: principals.source.file, publicRead: config.PUBLIC_READ, tokens },
+      'demo mode: the demo principals are loaded and their tokens are public (README "Authentication"); set PRINCIPALS_FILE for real use',
+    )
+  } else {
+    fastify.log.info({ principals: principals.source.file, count: principals.directory.principals.length, publicRead: config.PUBLIC_READ }, 'principals loaded')
+  }
   // Registered before the app so it runs after the app's own onClose hooks: the store closes last.
   fastify.addHook('onClose', async () => {
-    await store.close()
+    await runtime.close()
   })
-  await fastify.register(app, { store, ledger })
+  await fastify.register(app, {
+    store,
+    ledger,
+    idempotency,
+    principals: principals.directory,
+    publicRead: config.PUBLIC_READ,
+    rateLimit: { max: config.RATE_LIMIT_MAX, timeWindowMs: config.RATE_LIMIT_WINDOW },
+  })
   if (config.SEED) {
     const seeded = await seedCatalog(ledger, loadCatalog())
     fastify.log.info({ store: location, ...seeded }, 'catalog seeded')

@@ -5,6 +5,11 @@ import type { Config } from '../config.js'
 import { createEsdbEventStore } from '../store/esdb-event-store.js'
 import { openSqliteEventStore } from '../store/sqlite-event-store.js'
 import type { EventStore } from '../store/event-store.js'
+import {
+  createSqliteIdempotencyStore,
+  openSqliteIdempotencyStore,
+  type SqliteIdempotencyStore,
+} from '../store/sqlite-idempotency-store.js'
 import { systemClock, type Clock } from './clock.js'
 import { createTargetLedger, type TargetLedger } from './target-ledger.js'
 
@@ -13,6 +18,10 @@ export interface Runtime {
   location: string
   store: EventStore
   ledger: TargetLedger
+  /** Idempotency-Key records: beside the events when embedded; with esdb, in this node's read-model file. Close it before the store. */
+  idempotency: SqliteIdempotencyStore
+  /** Closes the key store, then the event store. */
+  close(): Promise<void>
 }
 
 export const openRuntime = (config: Config, clock: Clock = systemClock): Runtime => {
@@ -20,12 +29,21 @@ export const openRuntime = (config: Config, clock: Clock = systemClock): Runtime
   const esdbUrl = config.STORE === 'esdb' ? config.EVENTSTORE_URL : undefined
   // Credentials in a connection string stay out of the logs.
   const location = esdbUrl?.replace(/\/\/[^@/]*@/, '//***@') ?? join(config.DATA_DIR, 'ledger.db')
-  const store = esdbUrl ? createEsdbEventStore({ connectionString: esdbUrl }) : openSqliteEventStore({ file: location })
+  const sqliteStore = esdbUrl ? undefined : openSqliteEventStore({ file: location })
+  const store = sqliteStore ?? createEsdbEventStore({ connectionString: esdbUrl! })
+  const keys = { clock, ttlMs: config.IDEMPOTENCY_TTL * 1000 }
+  const idempotency = sqliteStore
+    ? createSqliteIdempotencyStore(sqliteStore.db, keys)
+    : openSqliteIdempotencyStore({ file: join(config.DATA_DIR, 'read-models.db'), ...keys })
   const ledger = createTargetLedger({
     store,
     clock,
     timeZone: config.TIME_ZONE,
     thresholds: { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP },
   })
-  return { location, store, ledger }
+  const close = async () => {
+    await idempotency.close()
+    await store.close()
+  }
+  return { location, store, ledger, idempotency, close }
 }

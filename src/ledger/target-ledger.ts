@@ -167,13 +167,33 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     })
   }
 
-  const execute = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
+  // Writes to one target from this process take turns, so they do not lose optimistic races to each
+  // other; the expected-revision check still guards against other processes and If-Match.
+  const queues = new Map<string, Promise<unknown>>()
+  const oneAtATime = <T>(streamId: string, write: () => Promise<T>): Promise<T> => {
+    const previous = queues.get(streamId) ?? Promise.resolve()
+    const next = previous.then(write, write)
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    )
+    queues.set(streamId, settled)
+    void settled.then(() => {
+      if (queues.get(streamId) === settled) queues.delete(streamId)
+    })
+    return next
+  }
+
+  const execute = (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> =>
+    oneAtATime(targetStreamId(targetId), () => attempt(targetId, command, meta))
+
+  const attempt = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
     const streamId = targetStreamId(targetId)
     const eventId = (index: number) =>
       meta.idempotencyKey !== undefined
         ? deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey, index)
         : newId()
-    for (let attempt = 1; ; attempt++) {
+    for (let round = 1; ; round++) {
       const loaded = await load(targetId)
       // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
       const previous = meta.idempotencyKey !== undefined ? loaded.written(eventId(0)) : undefined
@@ -208,7 +228,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         if (meta.expectedRevision !== undefined) {
           throw new PreconditionFailed(targetId, meta.expectedRevision, error.actual === 'no_stream' ? undefined : error.actual)
         }
-        if (attempt >= maxAttempts) throw error
+        if (round >= maxAttempts) throw error
       }
     }
   }

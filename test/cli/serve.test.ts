@@ -43,6 +43,8 @@ t.test('serve seeds, answers, and exits 0 on SIGTERM; a restart seeds nothing ne
   const catalog = loadCatalog()
 
   const first = serve(dataDir)
+  const demo = await waitFor(first.lines, (l) => l.msg.startsWith('demo mode'))
+  t.match(demo, { principals: 'seeds/principals.demo.json', publicRead: true }, 'no PRINCIPALS_FILE outside production: demo principals, public reads')
   const seeded = await waitFor(first.lines, (l) => l.msg === 'catalog seeded')
   t.match(seeded, { defined: catalog.length, existing: 0 })
   const listening = await waitFor(first.lines, (l) => l.docs !== undefined)

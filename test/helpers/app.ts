@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
+import type { AppOptions } from '../../src/http/app.js'
+import { loadDemoPrincipals, readDemoPrincipals, type PrincipalDirectory } from '../../src/http/principals.js'
 import { buildApp } from '../../src/http/server.js'
 import { fixedClock } from '../../src/ledger/clock.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
 import { createTargetLedger, type TargetLedger } from '../../src/ledger/target-ledger.js'
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite-event-store.js'
+import { createSqliteIdempotencyStore } from '../../src/store/sqlite-idempotency-store.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -41,11 +44,45 @@ export const openTestLedger = (t: Teardown, { now = midYear }: { now?: string } 
   return { dir, file, store, ledger, clock }
 }
 
+/** The demo principals' tokens by principal id (seeds/principals.demo.json). */
+export const demoTokens: Readonly<Record<string, string>> = Object.fromEntries(readDemoPrincipals().map((demo) => [demo.id, demo.token]))
+
+/** The token of a demo principal: `demoToken('admin')`, `demoToken('auditor-b')`, `demoToken('agency-qingdao-etdz')`. */
+export const demoToken = (id: string): string => {
+  const token = demoTokens[id]
+  if (token === undefined) throw new Error(`no demo principal "${id}" in seeds/principals.demo.json`)
+  return token
+}
+
+/** Headers that authenticate as a demo principal: `app.inject({ url, headers: bearer('reader') })`. */
+export const bearer = (id: string): { authorization: string } => ({ authorization: `Bearer ${demoToken(id)}` })
+
+const demoPrincipals = loadDemoPrincipals()
+
+export interface BuildOptions {
+  now?: string
+  seed?: boolean
+  /** Default: the demo principals. */
+  principals?: PrincipalDirectory
+  /** Default false, as in production: reads need a token too. */
+  publicRead?: boolean
+  /** Default: far more than any test sends, so only tests about the limit meet it. */
+  rateLimit?: AppOptions['rateLimit']
+}
+
 /** The app over a seeded ledger, closed when the test ends. */
-export const build = async (t: Teardown, options: { now?: string; seed?: boolean } = {}): Promise<TestLedger & { app: FastifyInstance }> => {
+export const build = async (t: Teardown, options: BuildOptions = {}): Promise<TestLedger & { app: FastifyInstance }> => {
   const testLedger = openTestLedger(t, options)
   if (options.seed !== false) await seedCatalog(testLedger.ledger, loadCatalog())
-  const app = await buildApp({ store: testLedger.store, ledger: testLedger.ledger })
+  const idempotency = createSqliteIdempotencyStore(testLedger.store.db, { clock: testLedger.clock, ttlMs: 24 * 60 * 60 * 1000 })
+  const app = await buildApp({
+    store: testLedger.store,
+    ledger: testLedger.ledger,
+    idempotency,
+    principals: options.principals ?? demoPrincipals,
+    publicRead: options.publicRead ?? false,
+    rateLimit: options.rateLimit ?? { max: 1_000_000, timeWindowMs: 60_000 },
+  })
   t.teardown(() => app.close())
   return { ...testLedger, app }
 }

@@ -1,12 +1,12 @@
 import t from 'tap'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
-import { build } from '../helpers/app.js'
+import { bearer, build } from '../helpers/app.js'
 
 const catalog = loadCatalog()
 
 t.test('GET /v1/targets lists every seeded target', async (t) => {
   const { app } = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/v1/targets' })
+  const res = await app.inject({ method: 'GET', url: '/v1/targets', headers: bearer('reader') })
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.equal(body.count, catalog.length)
@@ -16,7 +16,7 @@ t.test('GET /v1/targets lists every seeded target', async (t) => {
 
 t.test('GET /v1/targets filters by zone and kind', async (t) => {
   const { app } = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/v1/targets?zone=district&kind=ceiling' })
+  const res = await app.inject({ method: 'GET', url: '/v1/targets?zone=district&kind=ceiling', headers: bearer('reader') })
   t.equal(res.statusCode, 200)
   const expected = catalog.filter((d) => d.zoneId === 'district' && d.kind === 'ceiling').map((d) => d.id)
   t.ok(expected.length > 0, 'the catalog has district ceilings')
@@ -26,7 +26,7 @@ t.test('GET /v1/targets filters by zone and kind', async (t) => {
 t.test('GET /v1/targets/:id returns the target with its revision as ETag', async (t) => {
   const { app } = await build(t)
   const definition = catalog[0]!
-  const res = await app.inject({ method: 'GET', url: `/v1/targets/${definition.id}?asOf=2023-03-31` })
+  const res = await app.inject({ method: 'GET', url: `/v1/targets/${definition.id}?asOf=2023-03-31`, headers: bearer('reader') })
   t.equal(res.statusCode, 200)
   t.equal(res.headers.etag, '"0"')
   const body = res.json()
@@ -38,7 +38,7 @@ t.test('GET /v1/targets/:id returns the target with its revision as ETag', async
 
 t.test('GET /v1/targets/:id answers 404 problem+json for an unknown target', async (t) => {
   const { app } = await build(t, { seed: false })
-  const res = await app.inject({ method: 'GET', url: '/v1/targets/no-such-target' })
+  const res = await app.inject({ method: 'GET', url: '/v1/targets/no-such-target', headers: bearer('reader') })
   t.equal(res.statusCode, 404)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
   t.match(res.json(), { status: 404, code: 'TARGET.NOT_FOUND', title: 'Not Found' })
@@ -46,7 +46,7 @@ t.test('GET /v1/targets/:id answers 404 problem+json for an unknown target', asy
 
 t.test('a malformed asOf is a 400 naming the field', async (t) => {
   const { app } = await build(t, { seed: false })
-  const res = await app.inject({ method: 'GET', url: '/v1/targets?asOf=2023-13-45' })
+  const res = await app.inject({ method: 'GET', url: '/v1/targets?asOf=2023-13-45', headers: bearer('reader') })
   t.equal(res.statusCode, 400)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
   const body = res.json()
@@ -56,7 +56,7 @@ t.test('a malformed asOf is a 400 naming the field', async (t) => {
 
 t.test('an unknown route is a 404 problem+json', async (t) => {
   const { app } = await build(t, { seed: false })
-  const res = await app.inject({ method: 'GET', url: '/v1/nothing-here' })
+  const res = await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: bearer('reader') })
   t.equal(res.statusCode, 404)
   t.equal(res.json().code, 'ROUTE.NOT_FOUND')
 })

@@ -8,12 +8,17 @@ const readySchema = z.object({
   store: z.object({ ok: z.boolean(), headPosition: z.string().optional(), error: z.string().optional() }),
 })
 
+/** Probes need no token, and an orchestrator polling them is never rate-limited. */
+const operational = { public: true, rateLimit: false } as const
+
 export const healthRoutes: FastifyPluginAsyncZod<{ store: EventStore }> = async (fastify, { store }) => {
   fastify.get(
     '/health',
     {
+      config: operational,
       schema: {
         tags: ['operations'],
+        security: [],
         summary: 'Liveness: the process is up',
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
@@ -24,8 +29,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: EventStore }> = async 
   fastify.get(
     '/ready',
     {
+      config: operational,
       schema: {
         tags: ['operations'],
+        security: [],
         summary: 'Readiness: the event store answers',
         description: '`headPosition` is the global position of the last committed event, as a decimal string.',
         response: { 200: readySchema, 503: readySchema },

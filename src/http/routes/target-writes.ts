@@ -126,7 +126,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<{ ledger: TargetLedger }> 
       )
     }
     const principal = request.principal!
-    const key = request.headers['idempotency-key']
+    const key = request.idempotencyKey
     const result = await ledger.execute(targetId, command, {
       actor: actorOf(principal),
       correlationId: request.id,
@@ -143,7 +143,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<{ ledger: TargetLedger }> 
 
   /** A report id the retry of the same request gets again. */
   const newReportId = (request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>, targetId: string) => {
-    const key = request.headers['idempotency-key']
+    const key = request.idempotencyKey
     return key === undefined ? randomUUID() : deterministicEventId(`report/${request.principal!.id}/${targetId}`, key, 0)
   }
 

@@ -1,0 +1,19 @@
+// What a projection sees of one stored target event: the domain event plus where it sits in the log.
+import type { RecordedTargetEvent } from '../domain/index.js'
+
+export interface ProjectedEvent {
+  /** The domain event, with its actor and recorded time. */
+  event: RecordedTargetEvent
+  targetId: string
+  streamId: string
+  /** 0-based revision within the target's stream. */
+  revision: bigint
+  /** Global position in the log; grows with every event. */
+  position: bigint
+  correlationId: string
+  causationId: string | null
+  idempotencyKey: string | null
+  schemaVersion: number
+  prevHash: string
+  hash: string
+}

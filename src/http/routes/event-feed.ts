@@ -1,0 +1,125 @@
+// `GET /v1/events/stream`: the global log as Server-Sent Events, live, resumable by position.
+import type { ServerResponse } from 'node:http'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { EventStore, StoredEvent } from '../../store/event-store.js'
+import { problemResponses } from '../schemas/problem.js'
+
+export interface EventFeedOptions {
+  store: EventStore
+  /** A comment line this often keeps proxies and load balancers from closing an idle stream. Default 15 s. */
+  heartbeatMs?: number
+}
+
+const decimal = z.string().regex(/^\d+$/)
+
+/** One SSE frame. JSON has no raw line breaks; the type is stripped of them so a frame can never be split. */
+export const sseFrame = (event: StoredEvent): string => {
+  const data = JSON.stringify({
+    id: event.id,
+    position: event.position.toString(),
+    streamId: event.streamId,
+    revision: event.revision.toString(),
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  })
+  return `id: ${event.position}\nevent: ${event.type.replace(/[\r\n]/g, ' ')}\ndata: ${data}\n\n`
+}
+
+/** Resolves once the socket can take more, or is gone. */
+const drained = (raw: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done)
+      raw.off('close', done)
+      resolve()
+    }
+    raw.on('drain', done)
+    raw.on('close', done)
+  })
+
+export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (fastify, { store, heartbeatMs = 15_000 }) => {
+  // Open streams never end on their own: close them before the server waits for its connections.
+  const open = new Set<() => void>()
+  fastify.addHook('preClose', async () => {
+    for (const end of open) end()
+  })
+
+  fastify.get(
+    '/events/stream',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Live feed of new events (Server-Sent Events)',
+        description:
+          'A `text/event-stream` of every event appended to the log, in global position order. Each message has ' +
+          '`id:` = the event’s global position, `event:` = its type (e.g. `ProgressReported`) and `data:` = JSON ' +
+          '`{id, position, streamId, revision, type, data, metadata}` (position and revision as decimal strings). ' +
+          'Starts after the position in `Last-Event-ID` (what EventSource sends when it reconnects), else after `after`, ' +
+          'else at the head: only events appended from now on. Resuming with the last id received misses nothing and ' +
+          'repeats nothing. A `: heartbeat` comment comes every 15 s. Same read access as the other reads.',
+        querystring: z.object({
+          after: decimal.optional().describe('Start after this global position (0: the whole log, then live)'),
+        }),
+        headers: z.object({
+          'last-event-id': decimal.optional().describe('The `id` of the last message received: resume after it'),
+        }),
+        response: {
+          200: z.string().describe('text/event-stream'),
+          ...problemResponses(400, 401, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const resumeAt = request.headers['last-event-id'] ?? request.query.after
+      const from = resumeAt === undefined ? await store.headPosition() : BigInt(resumeAt)
+
+      // From here on the handler owns the socket: fastify sends nothing more, hooks included.
+      reply.hijack()
+      const raw = reply.raw
+      // What earlier hooks set on the reply (request id, security headers) would otherwise be lost.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value)
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // nginx would otherwise buffer the stream.
+        'x-accel-buffering': 'no',
+      })
+      // Sends the headers now, so the client knows it is subscribed before the first event.
+      raw.write(`: after position ${from}\n\n`)
+
+      const subscription = store.subscribeAll({ fromPosition: from })
+      let sent = 0
+      let ended = false
+      const heartbeat = setInterval(() => {
+        if (!ended) raw.write(': heartbeat\n\n')
+      }, heartbeatMs)
+      const end = () => {
+        if (ended) return
+        ended = true
+        clearInterval(heartbeat)
+        open.delete(end)
+        void subscription.close()
+        raw.end()
+      }
+      open.add(end)
+      raw.once('close', end)
+      request.log.info({ after: from.toString() }, 'event stream opened')
+
+      try {
+        for await (const event of subscription) {
+          if (ended) break
+          if (!raw.write(sseFrame(event))) await drained(raw)
+          sent += 1
+        }
+      } catch (err) {
+        request.log.error({ err }, 'event stream failed')
+      } finally {
+        end()
+        request.log.info({ sent }, 'event stream closed')
+      }
+    },
+  )
+}

@@ -1,0 +1,382 @@
+// The checkpointed catch-up runner: feeds the store's global feed to the projections in batches, each
+// batch's rows and checkpoints committed in one SQLite transaction, then follows the live feed.
+import { performance } from 'node:perf_hooks'
+import type { ProjectedEvent } from '../../projections/projected-event.js'
+import type { ProjectionBatch, SqlProjection } from '../../projections/projection.js'
+import { sqlProjections } from '../../projections/index.js'
+import type { EventStore, StoredEvent, Subscription } from '../store/event-store.js'
+import type { SqliteDatabase } from '../store/sqlite-database.js'
+import { runMigrations, type Migration } from '../store/sqlite-migrations.js'
+import { toProjectedEvent } from './projected-events.js'
+
+export const PROJECTOR_SCHEMA = 'projector'
+
+export const projectorMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create projection checkpoints',
+    sql: `CREATE TABLE projection_checkpoints (
+      name     TEXT    PRIMARY KEY,
+      version  INTEGER NOT NULL,
+      -- The position of the last event applied (exclusive checkpoint for the next read); 0 before any.
+      position INTEGER NOT NULL
+    ) STRICT`,
+  },
+]
+
+/** Object first, as pino takes it; fastify's and pino's loggers fit. */
+export interface ProjectorLog {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export interface ProjectorOptions {
+  store: EventStore
+  /** Where the read models live: the event store's own database in embedded mode, a file of their own with esdb. */
+  db: SqliteDatabase
+  /** Default: every projection of projections/. */
+  projections?: readonly SqlProjection[]
+  /** Events per transaction. Default 1000. */
+  batchSize?: number
+  log?: ProjectorLog
+  /** Pause before retrying a batch another connection kept locked beyond the busy timeout. Default 100. */
+  busyRetryMs?: number
+}
+
+export interface Progress {
+  /** The position every projection has reached. */
+  position: bigint
+  /** The store's head when the run started. */
+  head: bigint
+  /** Events read so far in this run. */
+  events: number
+  elapsedMs: number
+}
+
+export interface RebuildOptions {
+  /** Names of the projections to rebuild; default all. Others only catch up. */
+  only?: readonly string[]
+  /** Called after each committed batch. */
+  onProgress?: (progress: Progress) => void
+}
+
+export interface RebuildResult {
+  rebuilt: string[]
+  events: number
+  position: bigint
+  elapsedMs: number
+}
+
+export type ProjectorState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed'
+
+export interface ProjectorStatus {
+  state: ProjectorState
+  position: bigint
+  projections: { name: string; version: number; position: bigint }[]
+  /** Why the projector stopped applying events, when it failed. */
+  error?: string
+}
+
+export interface Projector {
+  /** Rebuilds projections whose version changed, catches up with the store, then follows it live. Resolves once caught up. */
+  start(): Promise<void>
+  /** The position every projection has reached: reads reflect every event up to it. */
+  position(): bigint
+  /**
+   * Resolves true once every projection has applied `position` (read-your-writes after an append),
+   * false when `timeoutMs` (default 5000) passes first or the projector stops or fails.
+   */
+  waitFor(position: bigint, options?: { timeoutMs?: number }): Promise<boolean>
+  /** Drops and replays the projections named (all by default) up to the store's head; for `target-ledger rebuild`. Not while started. */
+  rebuild(options?: RebuildOptions): Promise<RebuildResult>
+  status(): ProjectorStatus
+  /** Ends the live feed and waits for the batch in flight; pending waits resolve false. Call before closing the store. */
+  stop(): Promise<void>
+}
+
+/** Another process moved a checkpoint under us (e.g. `target-ledger rebuild` beside a running server). */
+class CheckpointMoved extends Error {
+  constructor(readonly projection: string) {
+    super(`checkpoint of ${projection} was moved by another connection`)
+    this.name = 'CheckpointMoved'
+  }
+}
+
+interface Active {
+  projection: SqlProjection
+  handles: ReadonlySet<string>
+  writer: { batch(): ProjectionBatch }
+  position: bigint
+}
+
+interface Waiter {
+  position: bigint
+  settle(reached: boolean): void
+}
+
+const TURN = Symbol('turn')
+/** Resolves after pending I/O callbacks: whatever a subscription can yield without waiting is yielded by then. */
+const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(() => resolve(TURN)))
+
+const isBusy = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED')
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export const createProjector = (options: ProjectorOptions): Projector => {
+  const { store, db, projections = sqlProjections, batchSize = 1000, log, busyRetryMs = 100 } = options
+  const names = new Set(projections.map((projection) => projection.name))
+  if (names.size !== projections.length) throw new TypeError('projection names must be unique')
+
+  runMigrations(db, PROJECTOR_SCHEMA, projectorMigrations)
+  const sql = {
+    checkpoint: db
+      .prepare<[string], { version: bigint; position: bigint }>('SELECT version, position FROM projection_checkpoints WHERE name = ?')
+      .safeIntegers(true),
+    reset: db.prepare<[string, number]>(
+      `INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, 0)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
+    ),
+    advance: db.prepare<[bigint, string]>('UPDATE projection_checkpoints SET position = ? WHERE name = ?'),
+  }
+
+  let active: Active[] = []
+  let state: ProjectorState = 'idle'
+  let failure: unknown
+  let stopping = false
+  let running: Promise<void> | undefined
+  let subscription: Subscription | undefined
+  const waiters = new Set<Waiter>()
+
+  const position = (): bigint =>
+    active.reduce<bigint | undefined>((min, one) => (min === undefined || one.position < min ? one.position : min), undefined) ?? 0n
+
+  /**
+   * Reads the checkpoints; a projection without one, with another version, or named in `reset` gets
+   * its tables dropped and created again with its checkpoint at 0, in one transaction. Statements
+   * are prepared afresh, as dropped tables invalidate them.
+   */
+  const open = (reset: ReadonlySet<string>): string[] => {
+    const rebuilt: string[] = []
+    db.transaction(() => {
+      for (const projection of projections) {
+        const checkpoint = sql.checkpoint.get(projection.name)
+        if (checkpoint !== undefined && checkpoint.version === BigInt(projection.version) && !reset.has(projection.name)) continue
+        for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS ${table}`)
+        for (const statement of projection.schema) db.exec(statement)
+        sql.reset.run(projection.name, projection.version)
+        rebuilt.push(projection.name)
+        log?.info(
+          { projection: projection.name, version: projection.version, previousVersion: checkpoint === undefined ? null : Number(checkpoint.version) },
+          reset.has(projection.name) ? 'projection reset for rebuild' : 'projection (re)built from the start of the log',
+        )
+      }
+    }).immediate()
+    active = projections.map((projection) => ({
+      projection,
+      handles: new Set(projection.handles),
+      writer: projection.prepare(db),
+      position: sql.checkpoint.get(projection.name)!.position,
+    }))
+    return rebuilt
+  }
+
+  const notify = () => {
+    const reached = position()
+    for (const waiter of waiters) if (waiter.position <= reached) waiter.settle(true)
+  }
+
+  const settleAll = () => {
+    for (const waiter of waiters) waiter.settle(false)
+  }
+
+  /** One transaction: every projection behind `last` applies the events it has not seen, then moves its checkpoint. */
+  const commit = db.transaction((events: readonly (ProjectedEvent | null)[], last: bigint) => {
+    for (const one of active) {
+      if (one.position >= last) continue
+      const checkpoint = sql.checkpoint.get(one.projection.name)
+      if (checkpoint === undefined || checkpoint.version !== BigInt(one.projection.version) || checkpoint.position !== one.position) {
+        throw new CheckpointMoved(one.projection.name)
+      }
+      const batch = one.writer.batch()
+      for (const event of events) {
+        if (event !== null && event.position > one.position && one.handles.has(event.event.type)) batch.apply(event)
+      }
+      batch.flush()
+      sql.advance.run(last, one.projection.name)
+    }
+  })
+
+  /** Applies a batch; false when the checkpoints moved and the caller must read again from `position()`. */
+  const apply = async (stored: readonly StoredEvent[]): Promise<boolean> => {
+    const last = stored[stored.length - 1]!.position
+    // Decoded once for every projection; a malformed event stops the projector here, before any write.
+    const events = stored.map(toProjectedEvent)
+    for (;;) {
+      try {
+        commit.immediate(events, last)
+        break
+      } catch (error) {
+        if (error instanceof CheckpointMoved) {
+          log?.warn({ projection: error.projection }, 'checkpoint moved by another connection; reading again from the checkpoints')
+          open(new Set())
+          return false
+        }
+        if (!isBusy(error) || stopping) throw error
+        log?.warn({ err: error }, 'read-model database busy; retrying the batch')
+        await sleep(busyRetryMs)
+      }
+    }
+    for (const one of active) if (one.position < last) one.position = last
+    notify()
+    return true
+  }
+
+  /** Reads the log from the lowest checkpoint to its end, batch by batch. */
+  const catchUp = async (onBatch?: (events: number) => void): Promise<void> => {
+    for (let restart = true; restart && !stopping; ) {
+      restart = false
+      let batch: StoredEvent[] = []
+      for await (const stored of store.readAll({ fromPosition: position() })) {
+        if (stopping) return
+        batch.push(stored)
+        if (batch.length < batchSize) continue
+        if (!(await apply(batch))) {
+          restart = true
+          break
+        }
+        onBatch?.(batch.length)
+        batch = []
+      }
+      if (restart || batch.length === 0 || stopping) continue
+      if (await apply(batch)) onBatch?.(batch.length)
+      else restart = true
+    }
+  }
+
+  /**
+   * Follows the subscription; events already available when one arrives join its batch (up to
+   * batchSize), so a burst of appends costs one transaction, and a lone write is applied at once.
+   */
+  const follow = async (): Promise<void> => {
+    for (let restart = true; restart && !stopping; ) {
+      restart = false
+      const live = store.subscribeAll({ fromPosition: position() })
+      subscription = live
+      const events = live[Symbol.asyncIterator]()
+      try {
+        let next = events.next()
+        for (;;) {
+          const first = await next
+          if (first.done === true || stopping) return
+          const batch = [first.value]
+          next = events.next()
+          while (batch.length < batchSize) {
+            const ready = await Promise.race([next, nextTurn()])
+            if (ready === TURN || ready.done === true) break
+            batch.push(ready.value)
+            next = events.next()
+          }
+          if (!(await apply(batch))) {
+            restart = true
+            break
+          }
+        }
+      } finally {
+        subscription = undefined
+        await live.close()
+      }
+    }
+  }
+
+  const fail = (error: unknown) => {
+    state = 'failed'
+    failure = error
+    log?.error({ err: error, position: position() }, 'projector stopped: events are no longer applied to the read models')
+    settleAll()
+  }
+
+  return {
+    async start() {
+      if (state !== 'idle' && state !== 'stopped') throw new Error(`projector already ${state}`)
+      stopping = false
+      state = 'catching-up'
+      open(new Set())
+      const caughtUp = catchUp()
+      running = caughtUp
+      try {
+        await caughtUp
+      } catch (error) {
+        fail(error)
+        throw error
+      }
+      if (stopping) return
+      state = 'live'
+      log?.info({ position: position() }, 'read models caught up; following the live feed')
+      running = follow().then(
+        () => {
+          if (!stopping) fail(new Error('the live subscription ended'))
+        },
+        fail,
+      )
+    },
+
+    position,
+
+    waitFor(target, { timeoutMs = 5000 } = {}) {
+      if (position() >= target) return Promise.resolve(true)
+      if (state === 'failed' || state === 'stopped') return Promise.resolve(false)
+      return new Promise<boolean>((resolve) => {
+        const waiter: Waiter = {
+          position: target,
+          settle: (reached) => {
+            clearTimeout(timer)
+            waiters.delete(waiter)
+            resolve(reached)
+          },
+        }
+        const timer = setTimeout(() => waiter.settle(false), timeoutMs)
+        waiters.add(waiter)
+      })
+    },
+
+    async rebuild({ only, onProgress } = {}) {
+      if (state === 'catching-up' || state === 'live') throw new Error('stop the projector before rebuilding')
+      const unknown = (only ?? []).filter((name) => !names.has(name))
+      if (unknown.length > 0) throw new TypeError(`unknown projection(s): ${unknown.join(', ')}; known: ${[...names].join(', ')}`)
+      stopping = false
+      const rebuilt = open(new Set(only ?? names))
+      const head = await store.headPosition()
+      const started = performance.now()
+      let events = 0
+      try {
+        await catchUp((count) => {
+          events += count
+          onProgress?.({ position: position(), head, events, elapsedMs: performance.now() - started })
+        })
+      } catch (error) {
+        fail(error)
+        throw error
+      }
+      return { rebuilt, events, position: position(), elapsedMs: performance.now() - started }
+    },
+
+    status() {
+      return {
+        state,
+        position: position(),
+        projections: active.map((one) => ({ name: one.projection.name, version: one.projection.version, position: one.position })),
+        ...(failure === undefined ? {} : { error: failure instanceof Error ? failure.message : String(failure) }),
+      }
+    },
+
+    async stop() {
+      stopping = true
+      await subscription?.close()
+      await running?.catch(() => {})
+      if (state !== 'failed') state = 'stopped'
+      settleAll()
+    },
+  }
+}

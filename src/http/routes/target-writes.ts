@@ -27,7 +27,11 @@ const writeHeaders = z.object({
   'idempotency-key': z
     .string()
     .optional()
-    .describe('Makes the POST safe to retry: the same key and body return the first response; another body is a 422.'),
+    .describe(
+      'Makes the POST safe to retry (IETF httpapi Idempotency-Key draft), scoped to the caller: the same key and request return the ' +
+        'first response unchanged with `Idempotency-Replayed: true`; the same key with another request is a 422 ' +
+        '(IDEMPOTENCY.KEY_REUSED); a duplicate still running is a 409 (IDEMPOTENCY.IN_FLIGHT). Keys expire after IDEMPOTENCY_TTL (24 h).',
+    ),
   'if-match': z
     .string()
     .optional()

@@ -15,7 +15,6 @@ import {
   type EventStore,
   type EventToAppend,
   type Json,
-  type StoredEvent,
 } from '../store/event-store.js'
 import { calendarDay, instant, type Clock } from './clock.js'
 import { deterministicEventId } from './event-ids.js'
@@ -36,6 +35,8 @@ export interface TargetLedgerOptions {
   newId?: () => string
   /** How often a write that lost an optimistic race is retried before it fails with a conflict. */
   maxAttempts?: number
+  /** Targets whose folded state is kept in memory between requests (least recently used out). Default 10,000. */
+  maxCachedStreams?: number
 }
 
 export interface WriteMeta {
@@ -53,7 +54,7 @@ export interface LoadedTarget {
   /** The revision of the stream's last event; undefined when the stream does not exist. */
   revision: bigint | undefined
   headHash: string
-  /** The events a write with this event id as its first id appended, when the stream holds them. */
+  /** The events a write with this event id as its first id appended, when they are among the stream's latest. */
   written(firstEventId: string): { events: WrittenEvent[]; position: bigint } | undefined
 }
 
@@ -103,40 +104,100 @@ export interface TargetLedger {
   today(): IsoDate
 }
 
+/**
+ * A retried write is recognised among a target's latest events; an older retry is answered by the
+ * HTTP layer's durable Idempotency-Key record instead.
+ */
+const recentEventsKept = 64
+
+interface RecentEvent extends WrittenEvent {
+  position: bigint
+  key: string | undefined
+}
+
+interface Snapshot {
+  state: TargetState
+  revision: bigint | undefined
+  headHash: string
+  recent: readonly RecentEvent[]
+}
+
+const emptySnapshot: Snapshot = { state: initialState, revision: undefined, headHash: genesisHash, recent: [] }
+
+const writtenBy = (recent: readonly RecentEvent[], firstEventId: string): { events: WrittenEvent[]; position: bigint } | undefined => {
+  const first = recent.findIndex((event) => event.id === firstEventId)
+  if (first === -1) return undefined
+  // A write's events are consecutive and carry the same idempotency key.
+  const key = recent[first]!.key
+  let last = first
+  while (key !== undefined && recent[last + 1]?.key === key) last += 1
+  const events = recent.slice(first, last + 1)
+  return {
+    events: events.map(({ id, type, revision, data }) => ({ id, type, revision, data })),
+    position: events[events.length - 1]!.position,
+  }
+}
+
 const foldKnown = (state: TargetState, event: RecordedTargetEvent, knownAt: Instant | undefined): TargetState =>
   knownAt === undefined || compareInstants(event.context.recordedAt, knownAt) <= 0 ? evolve(state, event) : state
 
 export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger => {
-  const { store, clock, timeZone, thresholds = defaultThresholds, newId = randomUUID, maxAttempts = 5 } = options
+  const {
+    store,
+    clock,
+    timeZone,
+    thresholds = defaultThresholds,
+    newId = randomUUID,
+    maxAttempts = 5,
+    maxCachedStreams = 10_000,
+  } = options
   const today = () => calendarDay(clock.now(), timeZone)
 
+  // Each target's folded state, kept between requests so a write reads only the events appended since
+  // (by anyone, through the store): without it every write would re-read its whole stream.
+  const snapshots = new Map<string, Snapshot>()
+
+  const current = async (streamId: string): Promise<Snapshot> => {
+    const cached = snapshots.get(streamId) ?? emptySnapshot
+    let { state, revision, headHash } = cached
+    const recent = [...cached.recent]
+    const fromRevision = revision === undefined ? 'start' : revision + 1n
+    for await (const stored of store.readStream(streamId, { fromRevision })) {
+      const decoded = decodeTargetEvent(stored)
+      state = evolve(state, decoded.event)
+      revision = stored.revision
+      headHash = decoded.hash
+      recent.push({ id: stored.id, type: decoded.event.type, revision: stored.revision, position: stored.position, data: stored.data, key: decoded.metadata.idempotencyKey })
+      if (recent.length > recentEventsKept) recent.shift()
+    }
+    const snapshot = revision === cached.revision ? cached : { state, revision, headHash, recent }
+    // Least recently used first out: re-inserting moves the stream to the end of the Map's order.
+    const latest = snapshots.get(streamId)
+    if (latest === undefined || latest.revision === undefined || (revision !== undefined && revision >= latest.revision)) {
+      snapshots.delete(streamId)
+      snapshots.set(streamId, snapshot)
+    }
+    if (snapshots.size > maxCachedStreams) snapshots.delete(snapshots.keys().next().value!)
+    return snapshot
+  }
+
   const load = async (targetId: string, { knownAt }: { knownAt?: Instant } = {}): Promise<LoadedTarget> => {
+    const streamId = targetStreamId(targetId)
+    if (knownAt === undefined) {
+      const { state, revision, headHash, recent } = await current(streamId)
+      return { state, revision, headHash, written: (firstEventId) => writtenBy(recent, firstEventId) }
+    }
+    // "What did we know then" replays the whole stream, leaving out what was recorded later.
     let state = initialState
     let revision: bigint | undefined
     let headHash = genesisHash
-    // A target's stream is small (a definition and some hundreds of reports): keep it to recognise retried writes.
-    const entries: { stored: StoredEvent; key: string | undefined }[] = []
-    for await (const stored of store.readStream(targetStreamId(targetId))) {
+    for await (const stored of store.readStream(streamId)) {
       const decoded = decodeTargetEvent(stored)
       state = foldKnown(state, decoded.event, knownAt)
       revision = stored.revision
       headHash = decoded.hash
-      entries.push({ stored, key: decoded.metadata.idempotencyKey })
     }
-    const written = (firstEventId: string) => {
-      const first = entries.findIndex((entry) => entry.stored.id === firstEventId)
-      if (first === -1) return undefined
-      // A write's events are consecutive and carry the same idempotency key.
-      const key = entries[first]!.key
-      let last = first
-      while (key !== undefined && entries[last + 1]?.key === key) last += 1
-      const slice = entries.slice(first, last + 1).map(({ stored }) => stored)
-      return {
-        events: slice.map((e) => ({ id: e.id, type: e.type as TargetEvent['type'], revision: e.revision, data: e.data })),
-        position: slice[slice.length - 1]!.position,
-      }
-    }
-    return { state, revision, headHash, written }
+    return { state, revision, headHash, written: () => undefined }
   }
 
   const toAppend = (

@@ -2,7 +2,8 @@ import t from 'tap'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { genesisHash, hashEvent } from '../../src/ledger/event-hash.js'
 import { eventMetadataSchema } from '../../src/ledger/event-metadata.js'
-import { PreconditionFailed, targetStreamId } from '../../src/ledger/target-ledger.js'
+import { fixedClock } from '../../src/ledger/clock.js'
+import { createTargetLedger, PreconditionFailed, targetStreamId } from '../../src/ledger/target-ledger.js'
 import type { Json, StoredEvent } from '../../src/store/event-store.js'
 import { midYear, openTestLedger } from '../helpers/app.js'
 
@@ -85,4 +86,40 @@ t.test('view reads progress as of a day and as known at an instant', async (t) =
   t.equal(before.view.reported.value, 0, 'the report was not known yet')
   t.equal((await ledger.view(definition.id, { asOf: '2023-05-31' })).view.reported.value, 0, 'not effective yet')
   await t.rejects(ledger.view(definition.id, { knownAt: '2023-05-31T00:00:00.000Z' }), { code: 'TARGET.NOT_FOUND' }, 'not defined yet')
+})
+
+t.test('a ledger that has the target in memory still sees what another writer appended since', async (t) => {
+  const { ledger, store, clock } = openTestLedger(t)
+  const other = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  t.equal((await ledger.view(definition.id, { asOf: '2023-06-30' })).view.reported.value, 0, 'cached with no report')
+  await other.execute(
+    definition.id,
+    { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } },
+    { actor: agency, correlationId: 'c' },
+  )
+  const seen = await ledger.view(definition.id, { asOf: '2023-06-30' })
+  t.equal(seen.view.reported.value, 3)
+  t.equal(seen.revision, 1n)
+  const next = await ledger.execute(
+    definition.id,
+    { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-07-01', value: 4 } },
+    { actor: agency, correlationId: 'c', expectedRevision: 1n },
+  )
+  t.equal(next.revision, 2n, 'the write is decided on the state that includes the other writer’s event')
+})
+
+t.test('a retried write is answered from the events its key appended, without deciding again', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  const command = { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } } as const
+  const meta = { actor: agency, correlationId: 'c', idempotencyKey: 'k-1' }
+  const first = await ledger.execute(definition.id, command, meta)
+  const head = await store.headPosition()
+  // A fresh ledger (as after a restart) recognises the retry from the stream itself.
+  const restarted = createTargetLedger({ store, clock: fixedClock(midYear), timeZone: 'Asia/Shanghai' })
+  const again = await restarted.execute(definition.id, command, meta)
+  t.same({ ...again, replayed: false }, first, 'the same answer')
+  t.equal(again.replayed, true)
+  t.equal(await store.headPosition(), head, 'nothing appended')
 })

@@ -20,6 +20,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
   type Subscription,
+  revisionMatches,
 } from './event-store.js'
 import {
   assertDistinctIds,
@@ -29,7 +30,6 @@ import {
   isTransientError,
   isWrongExpectedVersion,
   planStreamRead,
-  revisionMatches,
   streamEvents,
   toClientExpectedRevision,
   toClientPosition,

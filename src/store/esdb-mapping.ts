@@ -68,22 +68,6 @@ export function toActualRevision(current: CurrentRevision): bigint | 'no_stream'
   return current < 0n ? 'no_stream' : current
 }
 
-/** Whether an append at `expected` may go ahead on a stream whose last revision is `actual`. */
-export function revisionMatches(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {
-  if (typeof expected === 'bigint') return expected === actual
-  switch (expected) {
-    case 'any':
-      return true
-    case 'no_stream':
-      return actual === 'no_stream'
-    case 'stream_exists':
-      return actual !== 'no_stream'
-    default: {
-      const _exhaustive: never = expected
-      throw new TypeError(`unknown expected revision ${String(_exhaustive)}`)
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Errors

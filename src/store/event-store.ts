@@ -106,3 +106,20 @@ export class StoreClosed extends Error {
     this.name = 'StoreClosed'
   }
 }
+
+/** Whether an append at `expected` may go ahead on a stream whose last revision is `actual` (EventStoreDB's rules). */
+export function revisionMatches(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {
+  if (typeof expected === 'bigint') return expected === actual
+  switch (expected) {
+    case 'any':
+      return true
+    case 'no_stream':
+      return actual === 'no_stream'
+    case 'stream_exists':
+      return actual !== 'no_stream'
+    default: {
+      const _exhaustive: never = expected
+      throw new TypeError(`unknown expected revision ${String(_exhaustive)}`)
+    }
+  }
+}

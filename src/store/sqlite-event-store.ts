@@ -13,6 +13,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
   type Subscription,
+  revisionMatches,
 } from './event-store.js'
 import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js'
 import { runMigrations, type Migration } from './sqlite-migrations.js'
@@ -376,21 +377,6 @@ function serialize(streamId: string, events: readonly EventToAppend[]): Serializ
   })
 }
 
-function revisionMatches(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {
-  if (typeof expected === 'bigint') return expected === actual
-  switch (expected) {
-    case 'any':
-      return true
-    case 'no_stream':
-      return actual === 'no_stream'
-    case 'stream_exists':
-      return actual !== 'no_stream'
-    default: {
-      const _exhaustive: never = expected
-      throw new TypeError(`unknown expected revision ${String(_exhaustive)}`)
-    }
-  }
-}
 
 /**
  * The original result when every id is already stored, in order, as consecutive events of this

@@ -31,6 +31,7 @@ import {
   type ExpectedRevision,
   type Json,
   type StoredEvent,
+  revisionMatches,
 } from '../../src/store/event-store.js'
 import {
   assertDistinctIds,
@@ -46,7 +47,6 @@ import {
   isWrongExpectedVersion,
   planStreamRead,
   positionToCheckpoint,
-  revisionMatches,
   streamEvents,
   toActualRevision,
   toClientExpectedRevision,

@@ -1,4 +1,7 @@
 // `npm run bench`: runs every benchmark in turn and prints its figures.
 import { runStoreBench } from './store-bench.js'
+import { runVerifyBench } from './verify-bench.js'
 
 await runStoreBench()
+// VERIFY_BENCH_FILE keeps the generated million-event ledger there, to verify it again without regenerating.
+await runVerifyBench(process.env['VERIFY_BENCH_FILE'] ? { file: process.env['VERIFY_BENCH_FILE'] } : {})

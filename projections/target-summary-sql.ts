@@ -39,7 +39,6 @@ const schema = [
   // number of rejected or pending reports after it.
   `CREATE INDEX target_summary_reports_reported ON target_summary_reports (target_id, as_of, seq) WHERE verification <> 'rejected'`,
   `CREATE INDEX target_summary_reports_verified ON target_summary_reports (target_id, as_of, seq) WHERE verification = 'accepted'`,
-  `CREATE INDEX target_summary_reports_seq ON target_summary_reports (target_id, seq)`,
 ]
 
 interface HeadRow {
@@ -125,7 +124,8 @@ const reportKey = (targetId: string, reportId: string): string => `${targetId}\u
 export const targetSummaryReader = (db: SqlDatabase) => {
   const sql = {
     head: db.prepare('SELECT * FROM target_summary WHERE target_id = ?').safeIntegers(true),
-    heads: db.prepare('SELECT * FROM target_summary ORDER BY defined_at').safeIntegers(true),
+    positions: db.prepare('SELECT target_id, position FROM target_summary ORDER BY defined_at').safeIntegers(true),
+    schemaVersion: db.prepare('PRAGMA schema_version'),
     report: db
       .prepare('SELECT target_id, seq, record FROM target_summary_reports WHERE target_id = ? AND report_id = ?')
       .safeIntegers(true),
@@ -166,13 +166,32 @@ export const targetSummaryReader = (db: SqlDatabase) => {
       ).safeIntegers(true),
     },
   }
+  const head = (targetId: string): TargetHead | undefined => {
+    const row = sql.head.get(targetId) as HeadRow | undefined
+    return row === undefined ? undefined : toHead(row)
+  }
+  // Parsed heads, reused while a target's position stays put: most reads find most targets unchanged.
+  // A rebuild drops the tables, which changes the schema version and empties the cache.
+  const cache = new Map<string, TargetHead>()
+  let cachedSchema: number | undefined
   return {
-    head: (targetId: string): TargetHead | undefined => {
-      const row = sql.head.get(targetId) as HeadRow | undefined
-      return row === undefined ? undefined : toHead(row)
-    },
+    head,
     /** Every target, in definition order. */
-    heads: (): TargetHead[] => (sql.heads.all() as HeadRow[]).map(toHead),
+    heads: (): TargetHead[] => {
+      const schema = (sql.schemaVersion.get() as { schema_version: number }).schema_version
+      if (schema !== cachedSchema) {
+        cache.clear()
+        cachedSchema = schema
+      }
+      return (sql.positions.all() as { target_id: string; position: bigint }[]).flatMap(({ target_id: targetId, position }) => {
+        const cached = cache.get(targetId)
+        if (cached?.position === position) return [cached]
+        const fresh = head(targetId)
+        if (fresh === undefined) return []
+        cache.set(targetId, fresh)
+        return [fresh]
+      })
+    },
     report: (targetId: string, reportId: string): ReportRow | undefined => {
       const row = sql.report.get(targetId, reportId) as ReportRowSql | undefined
       return row === undefined ? undefined : toReportRow(row)

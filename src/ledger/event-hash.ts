@@ -31,8 +31,8 @@ export type ChainBreakReason =
   | 'prev_hash_mismatch'
   /** A revision is missing: the event at `revision` was removed (or moved away). */
   | 'revision_gap'
-  /** A revision appears after a later one: positions were reordered. */
-  | 'out_of_order'
+  /** A revision the stream already had appears again (possible only where revisions are not kept unique). */
+  | 'revision_repeated'
   /** No `hash` / `prevHash` in the metadata. */
   | 'metadata_missing'
   /** The event's hash is intact but was computed for another stream (`movedFrom`): it was moved or copied here. */
@@ -90,7 +90,7 @@ const hashAt = (event: ChainedEvent, seal: Seal, streamId: string, revision: big
 export const checkLink = (head: ChainHead | undefined, event: ChainedEvent): LinkCheck => {
   const expected = head === undefined ? 0n : head.revision + 1n
   if (event.revision > expected) return { ok: false, reason: 'revision_gap', revision: expected }
-  if (event.revision < expected) return { ok: false, reason: 'out_of_order', revision: event.revision }
+  if (event.revision < expected) return { ok: false, reason: 'revision_repeated', revision: event.revision }
   const seal = sealOf(event.metadata)
   if (seal === undefined) return { ok: false, reason: 'metadata_missing', revision: event.revision }
   if (seal.prevHash !== (head?.hash ?? genesisHash)) return { ok: false, reason: 'prev_hash_mismatch', revision: event.revision }

@@ -7,7 +7,7 @@ export interface LedgerBreak extends ChainBreak {
   position: bigint
 }
 
-interface StreamState {
+export interface StreamState {
   /** The last event whose link verified; undefined until the stream's first event verifies. */
   head: ChainHead | undefined
   /** The stream's first break: later events of the stream are counted, not checked. */
@@ -30,12 +30,10 @@ export class ChainWalker {
   readonly #breaks: LedgerBreak[] = []
   #brokenStreams = 0
   #events = 0
-  #position = 0n
 
   /** Checks the next event; returns the break it reveals, if any. */
   accept(event: StoredEvent): LedgerBreak | undefined {
     this.#events += 1
-    this.#position = event.position
     let state = this.#streams.get(event.streamId)
     if (state === undefined) {
       state = { head: undefined, broken: undefined }
@@ -73,11 +71,6 @@ export class ChainWalker {
 
   get events(): number {
     return this.#events
-  }
-
-  /** The position of the last event accepted; 0n before the first. */
-  get position(): bigint {
-    return this.#position
   }
 
   get streamCount(): number {
@@ -127,7 +120,7 @@ export interface LedgerVerification {
 /** Events between two turns of the event loop, so a long walk does not starve requests and heartbeats. */
 const yieldEvery = 1000
 
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * Feeds `walker` the log in position order up to `toPosition` (inclusive). The store pages the

@@ -79,7 +79,7 @@ export interface ProjectorStatus {
 }
 
 export interface Projector {
-  /** Rebuilds projections whose version changed, catches up with the store, then follows it live. Resolves once caught up. */
+  /** Catches up with the store from the checkpoints, then follows it live. Resolves once caught up. */
   start(): Promise<void>
   /** The position every projection has reached: reads reflect every event up to it. */
   position(): bigint
@@ -124,6 +124,10 @@ const isBusy = (error: unknown): boolean =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/**
+ * Opens the read models in `db` at once: creates missing tables, and drops and recreates those of a
+ * projection whose version changed (its checkpoint back to 0). `start()` then replays and follows.
+ */
 export const createProjector = (options: ProjectorOptions): Projector => {
   const { store, db, projections = sqlProjections, batchSize = 1000, log, busyRetryMs = 100 } = options
   const names = new Set(projections.map((projection) => projection.name))
@@ -167,10 +171,9 @@ export const createProjector = (options: ProjectorOptions): Projector => {
         for (const statement of projection.schema) db.exec(statement)
         sql.reset.run(projection.name, projection.version)
         rebuilt.push(projection.name)
-        log?.info(
-          { projection: projection.name, version: projection.version, previousVersion: checkpoint === undefined ? null : Number(checkpoint.version) },
-          reset.has(projection.name) ? 'projection reset for rebuild' : 'projection (re)built from the start of the log',
-        )
+        const previousVersion = checkpoint === undefined ? null : Number(checkpoint.version)
+        const why = reset.has(projection.name) ? 'rebuild asked for' : previousVersion === null ? 'new projection' : 'version changed'
+        log?.info({ projection: projection.name, version: projection.version, previousVersion }, `${why}: projection rebuilt from the start of the log`)
       }
     }).immediate()
     active = projections.map((projection) => ({
@@ -208,6 +211,22 @@ export const createProjector = (options: ProjectorOptions): Projector => {
     }
   })
 
+  /**
+   * Read models can always be replayed from the log, so their commits skip the WAL fsync that the
+   * event store's FULL setting asks for on this connection (in embedded mode the same one). In WAL
+   * mode that keeps every commit atomic: a crash loses at most the last batches, rows and checkpoint
+   * together, and the next event-store commit's fsync makes them durable anyway.
+   */
+  const synchronous = db.pragma('synchronous', { simple: true }) as number
+  const commitRelaxed = (events: readonly (ProjectedEvent | null)[], last: bigint) => {
+    db.pragma('synchronous = NORMAL')
+    try {
+      commit.immediate(events, last)
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`)
+    }
+  }
+
   /** Applies a batch; false when the checkpoints moved and the caller must read again from `position()`. */
   const apply = async (stored: readonly StoredEvent[]): Promise<boolean> => {
     const last = stored[stored.length - 1]!.position
@@ -215,7 +234,7 @@ export const createProjector = (options: ProjectorOptions): Projector => {
     const events = stored.map(toProjectedEvent)
     for (;;) {
       try {
-        commit.immediate(events, last)
+        commitRelaxed(events, last)
         break
       } catch (error) {
         if (error instanceof CheckpointMoved) {
@@ -248,6 +267,8 @@ export const createProjector = (options: ProjectorOptions): Projector => {
         }
         onBatch?.(batch.length)
         batch = []
+        // The SQLite store reads without real I/O: give timers and requests a turn between batches.
+        await nextTurn()
       }
       if (restart || batch.length === 0 || stopping) continue
       if (await apply(batch)) onBatch?.(batch.length)
@@ -296,6 +317,9 @@ export const createProjector = (options: ProjectorOptions): Projector => {
     log?.error({ err: error, position: position() }, 'projector stopped: events are no longer applied to the read models')
     settleAll()
   }
+
+  // Tables exist from here on, so read-model queries can be prepared before the first catch-up.
+  open(new Set())
 
   return {
     async start() {

@@ -27,16 +27,15 @@ export const sseFrame = (event: StoredEvent): string => {
   return `id: ${event.position}\nevent: ${event.type.replace(/[\r\n]/g, ' ')}\ndata: ${data}\n\n`
 }
 
-/** Resolves once the socket can take more, or is gone. */
-const drained = (raw: ServerResponse): Promise<void> =>
+/** Resolves once the socket can take more, or the stream was ended (`stopped`). */
+const drained = (raw: ServerResponse, stopped: Promise<void>): Promise<void> =>
   new Promise((resolve) => {
     const done = () => {
       raw.off('drain', done)
-      raw.off('close', done)
       resolve()
     }
     raw.on('drain', done)
-    raw.on('close', done)
+    void stopped.then(done)
   })
 
 export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (fastify, { store, heartbeatMs = 15_000 }) => {
@@ -49,6 +48,8 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
   fastify.get(
     '/events/stream',
     {
+      // A HEAD would open a subscription whose body is never sent.
+      exposeHeadRoute: false,
       schema: {
         tags: ['events'],
         summary: 'Live feed of new events (Server-Sent Events)',
@@ -66,7 +67,10 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
           'last-event-id': decimal.optional().describe('The `id` of the last message received: resume after it'),
         }),
         response: {
-          200: z.string().describe('text/event-stream'),
+          200: {
+            description: 'The stream: `id:`, `event:` and `data:` lines per event, `:` comments for heartbeats',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
           ...problemResponses(400, 401, 429),
         },
       },
@@ -83,7 +87,6 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
         // nginx would otherwise buffer the stream.
         'x-accel-buffering': 'no',
       })
@@ -93,12 +96,17 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
       const subscription = store.subscribeAll({ fromPosition: from })
       let sent = 0
       let ended = false
+      let stop!: () => void
+      const stopped = new Promise<void>((resolve) => {
+        stop = resolve
+      })
       const heartbeat = setInterval(() => {
         if (!ended) raw.write(': heartbeat\n\n')
       }, heartbeatMs)
       const end = () => {
         if (ended) return
         ended = true
+        stop()
         clearInterval(heartbeat)
         open.delete(end)
         void subscription.close()
@@ -111,7 +119,7 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
       try {
         for await (const event of subscription) {
           if (ended) break
-          if (!raw.write(sseFrame(event))) await drained(raw)
+          if (!raw.write(sseFrame(event))) await drained(raw, stopped)
           sent += 1
         }
       } catch (err) {

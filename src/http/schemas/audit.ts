@@ -13,7 +13,7 @@ export const breakReasons: Record<ChainBreakReason, string> = {
   hash_mismatch: 'the event’s content (data, type or metadata such as the actor) no longer matches its hash: it was changed',
   prev_hash_mismatch: 'the event does not chain to the stream’s previous event: an event before it was removed and the rest renumbered',
   revision_gap: '`revision` is missing from the stream: that event was removed (or moved away)',
-  out_of_order: 'the revision appears after a later one of its stream: positions were reordered',
+  revision_repeated: 'a revision the stream already had appears again (only where revisions are not kept unique)',
   metadata_missing: 'the event carries no `hash` / `prevHash`',
   event_moved: 'the event is intact but its hash was computed for `movedFrom`: it was moved or copied into this stream',
 }

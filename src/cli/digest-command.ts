@@ -11,7 +11,7 @@ import { consoleOutput, type CommandOutput } from './verify-command.js'
 export const digestUsage = `usage: target-ledger digest [--position N]
 
 Prints a receipt {position, digest, streams: [{streamId, revision, hash}], createdAt} as JSON: every
-stream's head as of the log's head (or global position N) and their digest (docs/auditors.md).
+stream's head as of the log's head (or global position N) and their digest (README, "For auditors").
 Every chain up to that position is verified first; a broken log gets no receipt.
 Exit status: 0 printed, 1 the log is broken, 2 bad arguments or a position beyond the head.`
 

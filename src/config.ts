@@ -66,6 +66,8 @@ const configSchema = z.object({
   /** Status thresholds on the gap between expected and actual progress (DESIGN §2). */
   ON_TRACK_GAP: z.coerce.number().min(0).max(1).default(0.1),
   LAGGING_GAP: z.coerce.number().min(0).max(1).default(0.3),
+  /** How long a write waits for the read models to show it before answering anyway (read-your-writes, DESIGN §4). */
+  READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** How long an Idempotency-Key is remembered, in seconds: a number, or a duration like `90s`, `30m`, `24h`, `7d`. */
   IDEMPOTENCY_TTL: z
     .string()

@@ -8,8 +8,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
+import etag from '@fastify/etag'
 import type { EventStore } from '../store/event-store.js'
 import type { TargetLedger } from '../ledger/target-ledger.js'
+import type { Projector } from '../projector/projector.js'
+import type { ReadModelQueries } from '../projector/read-model-queries.js'
 import type { IdempotencyStore } from '../store/sqlite-idempotency-store.js'
 import { auth } from './auth.js'
 import { docsUi } from './docs-ui.js'
@@ -18,7 +21,9 @@ import { limits, type LimitsOptions } from './limits.js'
 import type { PrincipalDirectory } from './principals.js'
 import { errorHandler, notFoundHandler } from './problem.js'
 import { auditRoutes } from './routes/audit.js'
-import { eventFeedRoutes } from './routes/event-feed.js'
+import { eventFeedRoutes, eventPageRoutes } from './routes/event-feed.js'
+import { exportRoutes } from './routes/exports.js'
+import { groupRoutes } from './routes/groups.js'
 import { healthRoutes } from './routes/health.js'
 import { targetRoutes } from './routes/targets.js'
 import { targetWriteRoutes } from './routes/target-writes.js'
@@ -26,6 +31,12 @@ import { targetWriteRoutes } from './routes/target-writes.js'
 export interface AppOptions {
   store: EventStore
   ledger: TargetLedger
+  /** Feeds the read models; started before the app listens. Writes wait for it to reach them. */
+  projector: Pick<Projector, 'waitFor' | 'status' | 'position'>
+  /** What the read routes serve, from the projector's read models. */
+  queries: ReadModelQueries
+  /** How long a write waits for the read models to reach it before answering anyway (READ_YOUR_WRITES_TIMEOUT). */
+  readYourWritesTimeoutMs: number
   /** Where Idempotency-Key responses are recorded. */
   idempotency: IdempotencyStore
   /** Who may call: PRINCIPALS_FILE, or the demo principals in demo mode. */
@@ -64,9 +75,10 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
           'Errors are application/problem+json (RFC 9457) with a stable `code`.',
       },
       tags: [
-        { name: 'targets', description: 'The report’s targets and their progress' },
+        { name: 'zones', description: 'Completion rates and rankings by zone and by report chapter, timelines, CSV' },
+        { name: 'targets', description: 'The report’s targets and their progress, timelines, audit trails, CSV' },
         { name: 'writes', description: 'Define, report, correct, judge, revise and close targets: each POST appends events' },
-        { name: 'operations', description: 'Liveness and readiness' },
+        { name: 'operations', description: 'Liveness and readiness (store reachable, projection lag)' },
         { name: 'audit', description: 'Hash-chain verification and ledger digests (receipts): auditors and admins' },
         { name: 'events', description: 'The global event log' },
       ],
@@ -91,9 +103,24 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
   await fastify.register(idempotency, { store: options.idempotency })
 
   const typed = fastify.withTypeProvider<ZodTypeProvider>()
-  await typed.register(healthRoutes, { store: options.store })
-  await typed.register(targetRoutes, { prefix: '/v1', ledger: options.ledger })
-  await typed.register(targetWriteRoutes, { prefix: '/v1', ledger: options.ledger })
+  const { queries, projector } = options
+  await typed.register(healthRoutes, { store: options.store, projector })
+  await typed.register(targetWriteRoutes, {
+    prefix: '/v1',
+    ledger: options.ledger,
+    readModelsReached: (position) => projector.waitFor(position, { timeoutMs: options.readYourWritesTimeoutMs }),
+  })
   await typed.register(auditRoutes, { prefix: '/v1', store: options.store })
   await typed.register(eventFeedRoutes, { prefix: '/v1', store: options.store })
+  // The read models' answers, each with an ETag (a hash of the body, or a target's revision) and a 304 for If-None-Match.
+  await typed.register(
+    async (reads) => {
+      await reads.register(etag, { algorithm: 'sha1' })
+      await reads.register(groupRoutes, { queries })
+      await reads.register(targetRoutes, { queries })
+      await reads.register(eventPageRoutes, { queries })
+      await reads.register(exportRoutes, { queries })
+    },
+    { prefix: '/v1' },
+  )
 }

@@ -59,12 +59,14 @@ const fastifyErrors: Record<string, { status: number; code: string; title: strin
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'REQUEST.URI_TOO_LONG', title: 'URI Too Long' },
 }
 
-/** Refusals raised by the HTTP layer itself rather than the domain: authentication and the rate limit. */
+/** Refusals raised by the HTTP layer itself rather than the domain: authentication, the rate limit, unknown read-model groups. */
 const httpErrors = {
   'AUTH.MISSING_TOKEN': { status: 401, title: 'Unauthorized' },
   'AUTH.MALFORMED_AUTHORIZATION': { status: 401, title: 'Unauthorized' },
   'AUTH.INVALID_TOKEN': { status: 401, title: 'Unauthorized' },
   'REQUEST.RATE_LIMITED': { status: 429, title: 'Too Many Requests' },
+  'ZONE.NOT_FOUND': { status: 404, title: 'Not Found' },
+  'CHAPTER.NOT_FOUND': { status: 404, title: 'Not Found' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type HttpErrorCode = keyof typeof httpErrors

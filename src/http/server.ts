@@ -1,4 +1,5 @@
-// Boots the service: config → store → seed → fastify → listen; SIGTERM drains, then closes the store.
+// Boots the service: config → store → seed → read models caught up → listen; SIGTERM drains, then stops the
+// projector and closes the store.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
@@ -39,9 +40,9 @@ export const buildApp = async (options: AppOptions, logger: FastifyServerOptions
 export const startServer = async (config: Config): Promise<FastifyInstance> => {
   // Principals first: a bad PRINCIPALS_FILE stops the boot before the store is opened.
   const principals = openPrincipalDirectory(config)
-  const runtime = openRuntime(config)
-  const { location, store, ledger, idempotency } = runtime
   const fastify = createFastify(loggerOptions(config))
+  const runtime = openRuntime(config, { log: fastify.log.child({ component: 'projector' }) })
+  const { location, store, ledger, idempotency, projector, queries } = runtime
   if (principals.source.kind === 'demo') {
     const tokens = Object.fromEntries(readDemoPrincipals().map((demo) => [demo.id, demo.token]))
     fastify.log.warn(
@@ -58,6 +59,9 @@ export const startServer = async (config: Config): Promise<FastifyInstance> => {
   await fastify.register(app, {
     store,
     ledger,
+    projector,
+    queries,
+    readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
     idempotency,
     principals: principals.directory,
     publicRead: config.PUBLIC_READ,
@@ -67,6 +71,8 @@ export const startServer = async (config: Config): Promise<FastifyInstance> => {
     const seeded = await seedCatalog(ledger, loadCatalog())
     fastify.log.info({ store: location, ...seeded }, 'catalog seeded')
   }
+  // The read models catch up with the log before the first request, then follow it live.
+  await projector.start()
   const address = await fastify.listen({ host: config.HOST, port: config.PORT })
   fastify.log.info({ docs: `${address}/docs`, targets: `${address}/v1/targets` }, `target-ledger listening; API docs at ${address}/docs`)
 

@@ -1,15 +1,15 @@
-// Opens what every command needs from the configuration: the store under DATA_DIR and the ledger on it.
+// Opens what every command needs from the configuration: the store under DATA_DIR, the ledger on it,
+// the read-model database with its projector and queries, and the Idempotency-Key records.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../config.js'
+import { createProjector, type Projector, type ProjectorLog } from '../projector/projector.js'
+import { createReadModelQueries, type ReadModelQueries } from '../projector/read-model-queries.js'
+import { openSqliteDatabase, type SqliteDatabase } from '../store/sqlite-database.js'
 import { createEsdbEventStore } from '../store/esdb-event-store.js'
 import { openSqliteEventStore } from '../store/sqlite-event-store.js'
 import type { EventStore } from '../store/event-store.js'
-import {
-  createSqliteIdempotencyStore,
-  openSqliteIdempotencyStore,
-  type SqliteIdempotencyStore,
-} from '../store/sqlite-idempotency-store.js'
+import { createSqliteIdempotencyStore, type SqliteIdempotencyStore } from '../store/sqlite-idempotency-store.js'
 import { systemClock, type Clock } from './clock.js'
 import { createTargetLedger, type TargetLedger } from './target-ledger.js'
 
@@ -18,32 +18,43 @@ export interface Runtime {
   location: string
   store: EventStore
   ledger: TargetLedger
-  /** Idempotency-Key records: beside the events when embedded; with esdb, in this node's read-model file. Close it before the store. */
+  /**
+   * This node's read models: the event store's own SQLite file when embedded (DESIGN §4), or
+   * DATA_DIR/read-models.db with esdb. The projector writes it, the queries read it.
+   */
+  readModels: SqliteDatabase
+  /** Not started: `serve` starts it (catch-up, then live); `rebuild` rebuilds with it. */
+  projector: Projector
+  queries: ReadModelQueries
+  /** Idempotency-Key records, in the read-model database (with the events when embedded). */
   idempotency: SqliteIdempotencyStore
-  /** Closes the key store, then the event store. */
+  /** Stops the projector, closes the key store, the read-model file (esdb) and the event store, in that order. */
   close(): Promise<void>
 }
 
-export const openRuntime = (config: Config, clock: Clock = systemClock): Runtime => {
+export interface RuntimeOptions {
+  clock?: Clock
+  log?: ProjectorLog
+}
+
+export const openRuntime = (config: Config, { clock = systemClock, log }: RuntimeOptions = {}): Runtime => {
   mkdirSync(config.DATA_DIR, { recursive: true })
   const esdbUrl = config.STORE === 'esdb' ? config.EVENTSTORE_URL : undefined
   // Credentials in a connection string stay out of the logs.
   const location = esdbUrl?.replace(/\/\/[^@/]*@/, '//***@') ?? join(config.DATA_DIR, 'ledger.db')
   const sqliteStore = esdbUrl ? undefined : openSqliteEventStore({ file: location })
   const store = sqliteStore ?? createEsdbEventStore({ connectionString: esdbUrl! })
-  const keys = { clock, ttlMs: config.IDEMPOTENCY_TTL * 1000 }
-  const idempotency = sqliteStore
-    ? createSqliteIdempotencyStore(sqliteStore.db, keys)
-    : openSqliteIdempotencyStore({ file: join(config.DATA_DIR, 'read-models.db'), ...keys })
-  const ledger = createTargetLedger({
-    store,
-    clock,
-    timeZone: config.TIME_ZONE,
-    thresholds: { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP },
-  })
+  const readModels = sqliteStore?.db ?? openSqliteDatabase(join(config.DATA_DIR, 'read-models.db'))
+  const idempotency = createSqliteIdempotencyStore(readModels, { clock, ttlMs: config.IDEMPOTENCY_TTL * 1000 })
+  const thresholds = { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP }
+  const ledger = createTargetLedger({ store, clock, timeZone: config.TIME_ZONE, thresholds })
+  const projector = createProjector({ store, db: readModels, ...(log ? { log } : {}) })
+  const queries = createReadModelQueries({ db: readModels, ledger, today: () => ledger.today(), thresholds })
   const close = async () => {
+    await projector.stop()
     await idempotency.close()
+    if (sqliteStore === undefined) readModels.close()
     await store.close()
   }
-  return { location, store, ledger, idempotency, close }
+  return { location, store, ledger, readModels, projector, queries, idempotency, close }
 }

@@ -8,6 +8,8 @@ import type { AppOptions } from '../../src/http/app.js'
 import { loadDemoPrincipals, readDemoPrincipals, type PrincipalDirectory } from '../../src/http/principals.js'
 import { buildApp } from '../../src/http/server.js'
 import { fixedClock } from '../../src/ledger/clock.js'
+import { createProjector, type Projector } from '../../src/projector/projector.js'
+import { createReadModelQueries, type ReadModelQueries } from '../../src/projector/read-model-queries.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
 import { createTargetLedger, type TargetLedger } from '../../src/ledger/target-ledger.js'
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite-event-store.js'
@@ -34,11 +36,11 @@ export const tempDir = (t: Teardown, prefix = 'target-ledger-'): string => {
   return dir
 }
 
-export const openTestLedger = (t: Teardown, { now = midYear }: { now?: string } = {}): TestLedger => {
+export const openTestLedger = (t: Teardown, { now = midYear, closeStore = true }: { now?: string; closeStore?: boolean } = {}): TestLedger => {
   const dir = tempDir(t)
   const file = join(dir, 'ledger.db')
   const store = openSqliteEventStore({ file })
-  t.teardown(() => store.close())
+  if (closeStore) t.teardown(() => store.close())
   const clock = fixedClock(now)
   const ledger = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
   return { dir, file, store, ledger, clock }
@@ -70,19 +72,40 @@ export interface BuildOptions {
   rateLimit?: AppOptions['rateLimit']
 }
 
-/** The app over a seeded ledger, closed when the test ends. */
-export const build = async (t: Teardown, options: BuildOptions = {}): Promise<TestLedger & { app: FastifyInstance }> => {
-  const testLedger = openTestLedger(t, options)
-  if (options.seed !== false) await seedCatalog(testLedger.ledger, loadCatalog())
-  const idempotency = createSqliteIdempotencyStore(testLedger.store.db, { clock: testLedger.clock, ttlMs: 24 * 60 * 60 * 1000 })
-  const app = await buildApp({
-    store: testLedger.store,
-    ledger: testLedger.ledger,
+export interface TestApp extends TestLedger {
+  app: FastifyInstance
+  projector: Projector
+  queries: ReadModelQueries
+}
+
+/**
+ * The app over a seeded ledger with its read models caught up and live, as `serve` runs it; when the
+ * test ends the app closes, then the projector stops, then the store closes.
+ */
+export const build = async (t: Teardown, options: BuildOptions = {}): Promise<TestApp> => {
+  const testLedger = openTestLedger(t, { ...options, closeStore: false })
+  const { store, ledger, clock } = testLedger
+  if (options.seed !== false) await seedCatalog(ledger, loadCatalog())
+  const idempotency = createSqliteIdempotencyStore(store.db, { clock, ttlMs: 24 * 60 * 60 * 1000 })
+  const projector = createProjector({ store, db: store.db })
+  const queries = createReadModelQueries({ db: store.db, ledger, today: () => ledger.today() })
+  await projector.start()
+  let app: FastifyInstance | undefined
+  t.teardown(async () => {
+    await app?.close()
+    await projector.stop()
+    await store.close()
+  })
+  app = await buildApp({
+    store,
+    ledger,
+    projector,
+    queries,
+    readYourWritesTimeoutMs: 5000,
     idempotency,
     principals: options.principals ?? demoPrincipals,
     publicRead: options.publicRead ?? false,
     rateLimit: options.rateLimit ?? { max: 1_000_000, timeWindowMs: 60_000 },
   })
-  t.teardown(() => app.close())
-  return { ...testLedger, app }
+  return { ...testLedger, app, projector, queries }
 }

@@ -10,6 +10,8 @@ import { errorHandler, problem, sendProblem } from '../../src/http/problem.js'
 import { createFastify } from '../../src/http/server.js'
 import { fixedClock } from '../../src/ledger/clock.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
+import { createProjector } from '../../src/projector/projector.js'
+import { createReadModelQueries } from '../../src/projector/read-model-queries.js'
 import { createTargetLedger, targetStreamId } from '../../src/ledger/target-ledger.js'
 import { openSqliteEventStore } from '../../src/store/sqlite-event-store.js'
 import {
@@ -406,10 +408,16 @@ const ledgerHarness = async (t: Test, file: string) => {
   const store = openSqliteEventStore({ file })
   const keys = createSqliteIdempotencyStore(store.db, { clock, ttlMs: day })
   const ledger = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
+  const projector = createProjector({ store, db: store.db })
+  await projector.start()
+  const queries = createReadModelQueries({ db: store.db, ledger, today: () => ledger.today() })
   const fastify = createFastify(false)
   await fastify.register(ledgerApp, {
     store,
     ledger,
+    projector,
+    queries,
+    readYourWritesTimeoutMs: 5000,
     idempotency: keys,
     principals: demoPrincipals,
     publicRead: false,
@@ -421,6 +429,7 @@ const ledgerHarness = async (t: Test, file: string) => {
     if (closed) return
     closed = true
     await fastify.close()
+    await projector.stop()
     await keys.close()
     await store.close()
   }

@@ -21,11 +21,27 @@ t.test('the OpenAPI document is valid OpenAPI 3.1 and lists every route with its
     '/v1/targets/{id}/reports/{reportId}/corrections',
     '/v1/targets/{id}/reports/{reportId}/verdicts',
     '/v1/targets/{id}/revisions',
+    '/v1/targets/{id}/timeline',
+    '/v1/targets/{id}/history',
+    '/v1/zones',
+    '/v1/zones/{zoneId}',
+    '/v1/zones/{zoneId}/timeline',
+    '/v1/chapters',
+    '/v1/chapters/{chapterId}',
+    '/v1/events',
+    '/v1/events/stream',
+    '/v1/exports/zones.csv',
+    '/v1/exports/targets.csv',
+    '/v1/audit/verify',
+    '/v1/audit/digest',
+    '/v1/audit/digest/verify',
   ]
   t.same(expected.filter((path) => !documented.has(path)), [], 'every route of the read and write API is documented')
   const reports = spec.paths['/v1/targets/{id}/reports'].post
   t.same(Object.keys(reports.responses).sort(), ['201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '429'])
   t.ok(reports.requestBody.content['application/json'].schema, 'documents the request body')
+  t.match(spec.paths['/v1/zones'].get.description, /Σ wᵢ · clamp\(cᵢ, 0, 1\) \/ Σ wᵢ/, 'the rollup formula is in the document')
+  t.match(spec.paths['/v1/targets'].get.description, /reach c = v \/ goal/, 'the completion formula is in the document')
 })
 
 t.test('a corrupted document fails the validator (the check can fail)', async (t) => {

@@ -13,8 +13,23 @@ t.test('GET /ready reports the store head position', async (t) => {
   const { app, store } = await build(t)
   const res = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(res.statusCode, 200)
-  t.same(res.json(), { status: 'ready', store: { ok: true, headPosition: (await store.headPosition()).toString() } })
+  const head = (await store.headPosition()).toString()
+  t.same(res.json(), {
+    status: 'ready',
+    store: { ok: true, headPosition: head },
+    projections: { ok: true, state: 'live', position: head, lag: '0' },
+  })
   t.not(res.json().store.headPosition, '0', 'seeding appended events')
+})
+
+t.test('GET /ready answers 503 while the projector is not live, and names its state', async (t) => {
+  const { app, projector } = await build(t)
+  await projector.stop()
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().status, 'unavailable')
+  t.equal(res.json().store.ok, true, 'the store itself answers')
+  t.match(res.json().projections, { ok: false, state: 'stopped' })
 })
 
 t.test('GET /ready answers 503 when the store is closed', async (t) => {

@@ -1,9 +1,13 @@
-// `GET /v1/events/stream`: the global log as Server-Sent Events, live, resumable by position.
+// The global log for auditors: `GET /v1/events/stream` as Server-Sent Events, live, resumable by position;
+// `GET /v1/events` as cursor-paged JSON from the audit-trail projection.
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { ReadModelQueries } from '../../projector/read-model-queries.js'
 import type { EventStore, StoredEvent } from '../../store/event-store.js'
 import { problemResponses } from '../schemas/problem.js'
+import { pageOptions, pageQuery } from '../schemas/read-queries.js'
+import { auditPageSchema } from '../schemas/read-models.js'
 
 export interface EventFeedOptions {
   store: EventStore
@@ -129,5 +133,25 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
         request.log.info({ sent }, 'event stream closed')
       }
     },
+  )
+}
+
+/** `GET /v1/events`: the global log of target events as pages, for auditors walking it with a cursor. */
+export const eventPageRoutes: FastifyPluginAsyncZod<{ queries: ReadModelQueries }> = async (fastify, { queries }) => {
+  fastify.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'The global event feed, page by page',
+        description:
+          'Every target event in global position order, with actor, recorded time, reason and hashes (the audit-trail ' +
+          'projection). Pass the page’s `next` as `after` for the next page; `next` is null at the end. `knownAt` keeps only ' +
+          'events recorded up to that instant. For live delivery use `/v1/events/stream`.',
+        querystring: z.object(pageQuery),
+        response: { 200: auditPageSchema, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request) => queries.events(pageOptions(request.query)),
   )
 }

@@ -112,7 +112,16 @@ const writeResponses = {
   ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
 }
 
-export const targetWriteRoutes: FastifyPluginAsyncZod<{ ledger: TargetLedger }> = async (fastify, { ledger }) => {
+export interface TargetWriteOptions {
+  ledger: TargetLedger
+  /**
+   * Resolves true once the read models have applied `position`, false when the bounded wait ran out:
+   * a write answers after its own effects are readable on this node (DESIGN §4), or after the wait.
+   */
+  readModelsReached(position: bigint): Promise<boolean>
+}
+
+export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = async (fastify, { ledger, readModelsReached }) => {
   const reportText = readSourceDocument()
   const execute = async (
     request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>,
@@ -138,6 +147,10 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<{ ledger: TargetLedger }> 
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     })
     request.log.info({ targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }, 'target written')
+    // The write is durable either way; a late read model only delays what reads show.
+    if (!(await readModelsReached(result.position))) {
+      request.log.warn({ position: result.position.toString() }, 'read models did not reach the write in time; answering anyway')
+    }
     return reply
       .code(201)
       .header('etag', `"${result.revision}"`)

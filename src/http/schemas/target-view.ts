@@ -4,9 +4,9 @@ import { lights, targetStatuses } from '../../../domain/status.js'
 import { roles } from '../../../domain/target.js'
 import { evidenceSchema, isoDate, instantSchema, stageSchema, targetDefinitionSchema, targetEventDataSchemas } from '../../ledger/event-schemas.js'
 
-const actorRef = z.object({ id: z.string(), role: z.enum(roles) })
+export const actorRef = z.object({ id: z.string(), role: z.enum(roles) })
 
-const progressSchema = z.object({
+export const progressSchema = z.object({
   value: z.number().describe('reach/growth/ceiling: value of the latest report effective on or before asOf (0 if none); milestone: Σ weights of done stages'),
   completion: z.number().nullable().describe('Unclamped completion c (may exceed 1 or be negative); null when the goal is 0'),
   achieved: z.boolean(),
@@ -15,7 +15,7 @@ const progressSchema = z.object({
   doneStages: z.array(z.string()),
 })
 
-const reportSchema = z.object({
+export const reportSchema = z.object({
   reportId: z.string(),
   asOf: isoDate,
   value: z.number().nullable(),

@@ -10,6 +10,7 @@ commands:
   seed     seed the report's targets into the store under DATA_DIR and exit
   verify   check every stream's hash chain [--receipt FILE: and that the log extends a receipt]; exit 1 if not
   digest   print a ledger receipt (every stream's head and their sha256) [--position N]
+  export   write the zone ranking or the targets as CSV: export zones|targets [--as-of D] [--known-at T] [--out FILE]
 
 configuration is read from the environment; see README.md`
 
@@ -32,6 +33,10 @@ const main = async (argv: string[]): Promise<number> => {
     case 'digest': {
       const { runDigest } = await import('./digest-command.js')
       return runDigest(parseConfig(process.env), args)
+    }
+    case 'export': {
+      const { runExport } = await import('./export-command.js')
+      return runExport(parseConfig(process.env), args)
     }
     case undefined:
     case '-h':

@@ -207,8 +207,8 @@ t.test('CSV exports: UTF-8 with BOM, CRLF, zh and en headers, one row per zone o
   t.match(zoneLines[0], /^排名 rank,区域编号 zone_id,区域 name_zh,zone name_en,完成率 completion/)
   const zoneList = (await get(app, '/v1/zones?asOf=2023-07-01')).json().zones
   t.equal(zoneLines.length, zoneList.length + 1)
-  t.equal(zoneLines[1], [1, zoneList[0].groupId, zoneList[0].name.zh, zoneList[0].name.en].join(',') + zoneLines[1].slice(zoneLines[1].indexOf(zoneList[0].name.en) + zoneList[0].name.en.length))
-  t.ok(zoneLines[1].includes(String(zoneList[0].completion)), 'the completion as the API gives it')
+  const [top] = zoneList
+  t.ok(zoneLines[1]?.startsWith(`1,${top.groupId},${top.name.zh},${top.name.en},${top.completion},`), 'the first zone as the API gives it')
 
   const targetsCsv = await get(app, '/v1/exports/targets.csv?zone=qingdao-etdz&asOf=2023-07-01')
   const targetLines = targetsCsv.body.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)

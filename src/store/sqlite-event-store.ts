@@ -44,6 +44,12 @@ export interface SqliteEventStoreOptions {
   pageSize?: number
   /** Called after each group commit: for metrics, and to observe batching. */
   onBatchCommitted?: (batch: CommittedBatch) => void
+  /**
+   * A live subscription wakes at once on this connection's commits; commits of another process on
+   * the same file (`target-ledger demo` or `seed` beside a running server) are seen by polling this
+   * often. Default 1000 ms.
+   */
+  pollMs?: number
 }
 
 export interface CommittedBatch {
@@ -116,6 +122,7 @@ const MAX_REVISION = 2n ** 63n - 1n
  */
 export class SqliteEventStore implements EventStore {
   readonly #pageSize: number
+  readonly #pollMs: number
   readonly #onBatchCommitted: ((batch: CommittedBatch) => void) | undefined
   #queue: PendingAppend[] = []
   #flushScheduled = false
@@ -134,6 +141,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions = {},
   ) {
     this.#pageSize = options.pageSize ?? 500
+    this.#pollMs = options.pollMs ?? 1000
     this.#onBatchCommitted = options.onBatchCommitted
     runMigrations(db, EVENT_STORE_SCHEMA, eventStoreMigrations)
 
@@ -228,6 +236,7 @@ export class SqliteEventStore implements EventStore {
       {
         readAfter: (position, limit) => (this.#closed ? undefined : this.#readAfter(position, limit)),
         nextCommit: () => this.#nextCommit(),
+        pollMs: this.#pollMs,
       },
       options.fromPosition ?? 0n,
       options.maxCount ?? Number.POSITIVE_INFINITY,
@@ -421,6 +430,8 @@ interface LiveLog {
   readAfter(position: bigint, limit: number): StoredEvent[] | undefined
   /** Resolves after the next commit that wrote events, or when the store closes. */
   nextCommit(): Promise<void>
+  /** Read again after this long without a commit signal: other processes' commits send none. */
+  pollMs: number
 }
 
 /**
@@ -440,10 +451,13 @@ function subscribe(log: LiveLog, fromPosition: bigint, maxCount: number, pageSiz
       const page = log.readAfter(position, Math.min(pageSize, remaining))
       if (page === undefined) return
       if (page.length === 0) {
+        let poll: NodeJS.Timeout | undefined
         await new Promise<void>((resolve) => {
           wake = resolve
           void log.nextCommit().then(resolve)
+          poll = setTimeout(resolve, log.pollMs)
         })
+        clearTimeout(poll)
         wake = undefined
         continue
       }

@@ -34,6 +34,8 @@ COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The seeds hold the report's text, read at run time to check the catalog's quotes.
 COPY seeds ./seeds
+# The dashboard's static files are served from the source tree (tsc copies no asset into dist/).
+COPY src/http/dashboard/assets ./src/http/dashboard/assets
 # Read models (and, with STORE=sqlite, the event log) live under DATA_DIR, owned by the unprivileged user.
 RUN mkdir -p /data && chown node:node /data
 USER node

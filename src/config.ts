@@ -32,7 +32,7 @@ const configSchema = z.object({
     .string()
     .optional()
     .transform((file) => (file === '' ? undefined : file)),
-  /** Reads without a token; unset: true in demo mode (no PRINCIPALS_FILE, not production), false otherwise. */
+  /** Reads without a token; unset: true in demo mode (no PRINCIPALS_FILE, not production) or with DEMO_DATA, false otherwise. */
   PUBLIC_READ: booleanFlag.optional(),
   /** Requests per principal (or per address, without a token) in each RATE_LIMIT_WINDOW. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
@@ -63,6 +63,8 @@ const configSchema = z.object({
     }, 'not an IANA time zone'),
   /** Seed the report's targets at start (idempotent). */
   SEED: booleanFlag.default(true),
+  /** Load the synthetic demo history (`target-ledger demo`, default seed) at start, as `serve --demo-data` does. Never in production. */
+  DEMO_DATA: booleanFlag.default(false),
   /** Status thresholds on the gap between expected and actual progress (DESIGN §2). */
   ON_TRACK_GAP: z.coerce.number().min(0).max(1).default(0.1),
   LAGGING_GAP: z.coerce.number().min(0).max(1).default(0.3),
@@ -114,5 +116,8 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
   if (config.NODE_ENV === 'production' && config.PRINCIPALS_FILE === undefined) {
     throw new ConfigError([principalsFileRequired])
   }
-  return { ...config, PUBLIC_READ: config.PUBLIC_READ ?? isDemoMode(config) }
+  if (config.NODE_ENV === 'production' && config.DEMO_DATA) {
+    throw new ConfigError(['DEMO_DATA: the synthetic demo history is never loaded when NODE_ENV=production'])
+  }
+  return { ...config, PUBLIC_READ: config.PUBLIC_READ ?? (isDemoMode(config) || config.DEMO_DATA) }
 }

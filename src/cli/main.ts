@@ -7,10 +7,12 @@ const usage = `usage: target-ledger <command>
 
 commands:
   serve    open the store under DATA_DIR, seed the report's targets, listen on HOST:PORT
+           [--demo-data: first load the synthetic demo history, as DEMO_DATA=true does]
   seed     seed the report's targets into the store under DATA_DIR and exit
   verify   check every stream's hash chain [--receipt FILE: and that the log extends a receipt]; exit 1 if not
   digest   print a ledger receipt (every stream's head and their sha256) [--position N]
   export   write the zone ranking or the targets as CSV: export zones|targets [--as-of D] [--known-at T] [--out FILE]
+  demo     load a reproducible, synthetic year of 2023 progress into DATA_DIR [--seed N] (demo --help)
 
 configuration is read from the environment; see README.md`
 
@@ -18,7 +20,7 @@ const main = async (argv: string[]): Promise<number> => {
   const [command, ...args] = argv
   switch (command) {
     case 'serve': {
-      await startServer(parseConfig(process.env))
+      await startServer(parseConfig(args.includes('--demo-data') ? { ...process.env, DEMO_DATA: 'true' } : process.env))
       return -1
     }
     case 'seed': {
@@ -33,6 +35,10 @@ const main = async (argv: string[]): Promise<number> => {
     case 'digest': {
       const { runDigest } = await import('./digest-command.js')
       return runDigest(parseConfig(process.env), args)
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo-command.js')
+      return runDemo(parseConfig(process.env), args)
     }
     case 'export': {
       const { runExport } = await import('./export-command.js')

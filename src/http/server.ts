@@ -67,6 +67,12 @@ export const startServer = async (config: Config): Promise<FastifyInstance> => {
     publicRead: config.PUBLIC_READ,
     rateLimit: { max: config.RATE_LIMIT_MAX, timeWindowMs: config.RATE_LIMIT_WINDOW },
   })
+  if (config.DEMO_DATA) {
+    // Before seeding: the demo defines the targets itself, dated January 2023, so replays of 2023 find them.
+    const { loadDemoData } = await import('../ledger/demo-loader.js')
+    const { history, ...demo } = await loadDemoData(store, { timeZone: config.TIME_ZONE })
+    fastify.log.info({ store: location, ...demo, from: history.from, to: history.to }, 'demo history loaded (synthetic events)')
+  }
   if (config.SEED) {
     const seeded = await seedCatalog(ledger, loadCatalog())
     fastify.log.info({ store: location, ...seeded }, 'catalog seeded')

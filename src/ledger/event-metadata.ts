@@ -16,6 +16,12 @@ export const eventMetadataSchema = z.object({
   correlationId: z.string().min(1),
   causationId: z.string().optional(),
   idempotencyKey: z.string().optional(),
+  /**
+   * Present (always `true`) on events made up by `target-ledger demo` rather than reported by anyone:
+   * their values, the actions and `recordedAt` are synthetic. Covered by the hash like every field, so
+   * removing the marker breaks the chain like any other edit. Absent on real events.
+   */
+  synthetic: z.literal(true).optional(),
   schemaVersion: z.number().int().positive(),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),

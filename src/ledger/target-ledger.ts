@@ -47,6 +47,8 @@ export interface WriteMeta {
   idempotencyKey?: string
   /** If-Match: the write happens only if the target's stream is at this revision. */
   expectedRevision?: bigint
+  /** Marks the events as made-up demo data (`target-ledger demo`); recorded in their metadata and hash. */
+  synthetic?: true
 }
 
 export interface LoadedTarget {
@@ -124,6 +126,30 @@ interface Snapshot {
 
 const emptySnapshot: Snapshot = { state: initialState, revision: undefined, headHash: genesisHash, recent: [] }
 
+/** An event this process appended, as the domain folds it: recognised when the stream is read again. */
+interface OwnEvent {
+  hash: string
+  context: RecordedTargetEvent['context']
+  key: string | undefined
+}
+
+const storedHash = (metadata: Json): unknown =>
+  metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata['hash'] : undefined
+
+/** The day of `at` in `timeZone`, formatted once a minute: every zone in use today is offset from UTC by whole minutes. */
+const dayClock = (timeZone: string) => {
+  let minute = Number.NaN
+  let day = ''
+  return (at: Date): IsoDate => {
+    const now = Math.floor(at.getTime() / 60_000)
+    if (now !== minute) {
+      day = calendarDay(at, timeZone)
+      minute = now
+    }
+    return day
+  }
+}
+
 const writtenBy = (recent: readonly RecentEvent[], firstEventId: string): { events: WrittenEvent[]; position: bigint } | undefined => {
   const first = recent.findIndex((event) => event.id === firstEventId)
   if (first === -1) return undefined
@@ -151,26 +177,45 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     maxAttempts = 5,
     maxCachedStreams = 10_000,
   } = options
-  const today = () => calendarDay(clock.now(), timeZone)
+  const dayOf = dayClock(timeZone)
+  const today = () => dayOf(clock.now())
 
   // Each target's folded state, kept between requests so a write reads only the events appended since
   // (by anyone, through the store): without it every write would re-read its whole stream.
   const snapshots = new Map<string, Snapshot>()
+  // The events of each stream's last write from here, by event id. Reading them back is still how the
+  // snapshot advances (another process may have written first), but an event whose stored hash is the
+  // one computed here holds exactly what was appended, so its schema check is skipped.
+  const ownWrites = new Map<string, Map<string, OwnEvent>>()
 
   const current = async (streamId: string): Promise<Snapshot> => {
     const cached = snapshots.get(streamId) ?? emptySnapshot
     let { state, revision, headHash } = cached
-    const recent = [...cached.recent]
+    let recent: RecentEvent[] | undefined
     const fromRevision = revision === undefined ? 'start' : revision + 1n
+    const own = ownWrites.get(streamId)
+    ownWrites.delete(streamId)
     for await (const stored of store.readStream(streamId, { fromRevision })) {
-      const decoded = decodeTargetEvent(stored)
-      state = evolve(state, decoded.event)
+      const mine = own?.get(stored.id)
+      let event: RecordedTargetEvent
+      let key: string | undefined
+      if (mine !== undefined && storedHash(stored.metadata) === mine.hash) {
+        event = { type: stored.type, data: stored.data, context: mine.context } as unknown as RecordedTargetEvent
+        key = mine.key
+        headHash = mine.hash
+      } else {
+        const decoded = decodeTargetEvent(stored)
+        event = decoded.event
+        key = decoded.metadata.idempotencyKey
+        headHash = decoded.hash
+      }
+      state = evolve(state, event)
       revision = stored.revision
-      headHash = decoded.hash
-      recent.push({ id: stored.id, type: decoded.event.type, revision: stored.revision, position: stored.position, data: stored.data, key: decoded.metadata.idempotencyKey })
+      recent ??= [...cached.recent]
+      recent.push({ id: stored.id, type: event.type, revision: stored.revision, position: stored.position, data: stored.data, key })
       if (recent.length > recentEventsKept) recent.shift()
     }
-    const snapshot = revision === cached.revision ? cached : { state, revision, headHash, recent }
+    const snapshot = recent === undefined ? cached : { state, revision, headHash, recent }
     // Least recently used first out: re-inserting moves the stream to the end of the Map's order.
     const latest = snapshots.get(streamId)
     if (latest === undefined || latest.revision === undefined || (revision !== undefined && revision >= latest.revision)) {
@@ -218,6 +263,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         correlationId: meta.correlationId,
         ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
         ...(meta.idempotencyKey !== undefined ? { idempotencyKey: meta.idempotencyKey } : {}),
+        ...(meta.synthetic === true ? { synthetic: true as const } : {}),
         schemaVersion: eventSchemaVersion,
         prevHash,
       }
@@ -250,14 +296,14 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
 
   const attempt = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
     const streamId = targetStreamId(targetId)
-    const eventId = (index: number) =>
-      meta.idempotencyKey !== undefined
-        ? deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey, index)
-        : newId()
+    const keyedId = (index: number) => deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey!, index)
+    // A v5 UUID costs a SHA-1: the first one, needed to recognise a retry, is made once for every round.
+    const firstKeyedId = meta.idempotencyKey !== undefined ? keyedId(0) : undefined
+    const eventId = (index: number) => (firstKeyedId === undefined ? newId() : index === 0 ? firstKeyedId : keyedId(index))
     for (let round = 1; ; round++) {
       const loaded = await load(targetId)
       // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
-      const previous = meta.idempotencyKey !== undefined ? loaded.written(eventId(0)) : undefined
+      const previous = firstKeyedId !== undefined ? loaded.written(firstKeyedId) : undefined
       if (previous !== undefined) {
         const last = previous.events[previous.events.length - 1]!
         return { targetId, events: previous.events, revision: last.revision, position: previous.position, replayed: true }
@@ -266,11 +312,16 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         throw new PreconditionFailed(targetId, meta.expectedRevision, loaded.revision)
       }
       const now = clock.now()
-      const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: calendarDay(now, timeZone) }
+      const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: dayOf(now) }
       const events = decide(command, loaded.state, ctx)
       const batch = toAppend(streamId, events, loaded, meta, ctx.now, eventId)
       try {
         const result = await store.append(streamId, batch, { expectedRevision: loaded.revision ?? 'no_stream' })
+        const context = { actor: { id: meta.actor.id, role: meta.actor.role }, recordedAt: ctx.now }
+        ownWrites.set(
+          streamId,
+          new Map(batch.map((event) => [event.id, { hash: storedHash(event.metadata) as string, context, key: meta.idempotencyKey }])),
+        )
         const first = result.nextRevision - BigInt(batch.length) + 1n
         return {
           targetId,

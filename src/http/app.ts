@@ -15,6 +15,7 @@ import type { Projector } from '../projector/projector.js'
 import type { ReadModelQueries } from '../projector/read-model-queries.js'
 import type { IdempotencyStore } from '../store/sqlite-idempotency-store.js'
 import { auth } from './auth.js'
+import { dashboard } from './dashboard/dashboard.js'
 import { docsUi } from './docs-ui.js'
 import { idempotency } from './idempotency.js'
 import { limits, type LimitsOptions } from './limits.js'
@@ -99,6 +100,7 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
     transformObject: jsonSchemaTransformObject,
   })
   await fastify.register(docsUi)
+  await fastify.register(dashboard)
 
   await fastify.register(idempotency, { store: options.idempotency })
 

@@ -5,15 +5,36 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1')
 
-const durationSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const
-
-/** Milliseconds per unit of RATE_LIMIT_WINDOW. */
-const windowUnits: Record<string, number> = {
+/** Milliseconds per unit of a duration variable. */
+const durationUnits: Record<string, number> = {
   ms: 1,
   ...Object.fromEntries(['s', 'sec', 'second', 'seconds'].map((unit) => [unit, 1000])),
   ...Object.fromEntries(['m', 'min', 'minute', 'minutes'].map((unit) => [unit, 60_000])),
   ...Object.fromEntries(['h', 'hour', 'hours'].map((unit) => [unit, 3_600_000])),
+  ...Object.fromEntries(['d', 'day', 'days'].map((unit) => [unit, 86_400_000])),
 }
+
+/**
+ * One parser for every duration variable: a positive whole number with its unit (`500ms`, `30s`,
+ * `1 minute`, `24h`, `7d`), parsed to milliseconds; a bare number counts in `bareUnit` where one is given.
+ */
+const duration = (fallback: string, bareUnit?: 's') =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim())
+      const unit = match === null ? undefined : match[2] === '' ? bareUnit : match[2]!.toLowerCase()
+      const perUnit = unit === undefined ? undefined : durationUnits[unit]
+      if (match === null || perUnit === undefined || Number(match[1]) === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration with its unit, e.g. 500ms, 30s, 1 minute, 24h, 7d${bareUnit ? ', or a number of seconds' : ''}`,
+        })
+        return z.NEVER
+      }
+      return Number(match[1]) * perUnit
+    })
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,19 +57,8 @@ const configSchema = z.object({
   PUBLIC_READ: booleanFlag.optional(),
   /** Requests per principal (or per address, without a token) in each RATE_LIMIT_WINDOW. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
-  /** A duration with its unit, e.g. `1 minute`, `30s`, `1h`; parsed to milliseconds. */
-  RATE_LIMIT_WINDOW: z
-    .string()
-    .default('1 minute')
-    .transform((value, ctx) => {
-      const match = /^(\d+)\s*([a-z]+)$/i.exec(value.trim())
-      const unit = match ? windowUnits[match[2]!.toLowerCase()] : undefined
-      if (match === null || unit === undefined || Number(match[1]) === 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration with its unit, e.g. 1 minute, 30s, 1h' })
-        return z.NEVER
-      }
-      return Number(match[1]) * unit
-    }),
+  /** A duration with its unit, e.g. `1 minute`, `30s`, `1h`; in milliseconds. */
+  RATE_LIMIT_WINDOW: duration('1 minute'),
   /** Calendar days ("today", `asOf` defaults) are reckoned in the report's time zone. */
   TIME_ZONE: z
     .string()
@@ -68,17 +78,12 @@ const configSchema = z.object({
   /** Status thresholds on the gap between expected and actual progress (DESIGN §2). */
   ON_TRACK_GAP: z.coerce.number().min(0).max(1).default(0.1),
   LAGGING_GAP: z.coerce.number().min(0).max(1).default(0.3),
+  /** Server-Sent Event streams (`/v1/events/stream`) open at once on this node; one more is a 503. */
+  EVENT_STREAMS_MAX: z.coerce.number().int().min(1).default(100),
   /** How long a write waits for the read models to show it before answering anyway (read-your-writes, DESIGN §4). */
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
-  /** How long an Idempotency-Key is remembered, in seconds: a number, or a duration like `90s`, `30m`, `24h`, `7d`. */
-  IDEMPOTENCY_TTL: z
-    .string()
-    .regex(/^[1-9]\d*[smhd]?$/, 'must be a positive number of seconds or a duration like 30m, 24h, 7d')
-    .default('24h')
-    .transform((value) => {
-      const unit = /[smhd]$/.exec(value)?.[0] ?? 's'
-      return Number.parseInt(value, 10) * durationSeconds[unit as keyof typeof durationSeconds]
-    }),
+  /** How long an Idempotency-Key is remembered: a duration (`90s`, `30m`, `24h`, `7d`) or a number of seconds; in milliseconds. */
+  IDEMPOTENCY_TTL: duration('24h', 's'),
 })
 
 export type Config = Omit<z.output<typeof configSchema>, 'PUBLIC_READ'> & {

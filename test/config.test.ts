@@ -22,11 +22,12 @@ t.test('thresholds must be ordered', async (t) => {
   t.throws(() => parseConfig({ ON_TRACK_GAP: '0.4', LAGGING_GAP: '0.3' }), { message: /ON_TRACK_GAP/ })
 })
 
-t.test('IDEMPOTENCY_TTL is seconds or a duration, 24 hours by default', async (t) => {
-  t.equal(parseConfig({}).IDEMPOTENCY_TTL, 86_400)
-  t.equal(parseConfig({ IDEMPOTENCY_TTL: '90' }).IDEMPOTENCY_TTL, 90)
-  t.equal(parseConfig({ IDEMPOTENCY_TTL: '30m' }).IDEMPOTENCY_TTL, 1800)
-  t.equal(parseConfig({ IDEMPOTENCY_TTL: '7d' }).IDEMPOTENCY_TTL, 604_800)
+t.test('IDEMPOTENCY_TTL is seconds or a duration, 24 hours by default, in milliseconds', async (t) => {
+  t.equal(parseConfig({}).IDEMPOTENCY_TTL, 86_400_000)
+  t.equal(parseConfig({ IDEMPOTENCY_TTL: '90' }).IDEMPOTENCY_TTL, 90_000)
+  t.equal(parseConfig({ IDEMPOTENCY_TTL: '30m' }).IDEMPOTENCY_TTL, 1_800_000)
+  t.equal(parseConfig({ IDEMPOTENCY_TTL: '7d' }).IDEMPOTENCY_TTL, 604_800_000)
+  t.equal(parseConfig({ IDEMPOTENCY_TTL: '2 hours' }).IDEMPOTENCY_TTL, 7_200_000, 'the same units as RATE_LIMIT_WINDOW')
   t.throws(() => parseConfig({ IDEMPOTENCY_TTL: '0' }), { message: /IDEMPOTENCY_TTL/ })
   t.throws(() => parseConfig({ IDEMPOTENCY_TTL: '1w' }), { message: /IDEMPOTENCY_TTL/ })
 })

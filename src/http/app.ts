@@ -36,6 +36,8 @@ export interface AppOptions {
   projector: Pick<Projector, 'waitFor' | 'status' | 'position'>
   /** What the read routes serve, from the projector's read models. */
   queries: ReadModelQueries
+  /** Open `/v1/events/stream` streams at once (EVENT_STREAMS_MAX); default 100. */
+  maxEventStreams?: number
   /** How long a write waits for the read models to reach it before answering anyway (READ_YOUR_WRITES_TIMEOUT). */
   readYourWritesTimeoutMs: number
   /** Where Idempotency-Key responses are recorded. */
@@ -113,7 +115,11 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
     readModelsReached: (position) => projector.waitFor(position, { timeoutMs: options.readYourWritesTimeoutMs }),
   })
   await typed.register(auditRoutes, { prefix: '/v1', store: options.store })
-  await typed.register(eventFeedRoutes, { prefix: '/v1', store: options.store })
+  await typed.register(eventFeedRoutes, {
+    prefix: '/v1',
+    store: options.store,
+    ...(options.maxEventStreams === undefined ? {} : { maxStreams: options.maxEventStreams }),
+  })
   // The read models' answers, each with an ETag (a hash of the body, or a target's revision) and a 304 for If-None-Match.
   await typed.register(
     async (reads) => {

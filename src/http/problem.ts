@@ -59,7 +59,7 @@ const fastifyErrors: Record<string, { status: number; code: string; title: strin
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'REQUEST.URI_TOO_LONG', title: 'URI Too Long' },
 }
 
-/** Refusals raised by the HTTP layer itself rather than the domain: authentication, the rate limit, unknown read-model groups. */
+/** Refusals raised by the HTTP layer itself rather than the domain: authentication, the rate limit, unknown read-model groups, the event-stream cap. */
 const httpErrors = {
   'AUTH.MISSING_TOKEN': { status: 401, title: 'Unauthorized' },
   'AUTH.MALFORMED_AUTHORIZATION': { status: 401, title: 'Unauthorized' },
@@ -67,6 +67,7 @@ const httpErrors = {
   'REQUEST.RATE_LIMITED': { status: 429, title: 'Too Many Requests' },
   'ZONE.NOT_FOUND': { status: 404, title: 'Not Found' },
   'CHAPTER.NOT_FOUND': { status: 404, title: 'Not Found' },
+  'EVENTS.TOO_MANY_STREAMS': { status: 503, title: 'Service Unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type HttpErrorCode = keyof typeof httpErrors

@@ -62,6 +62,7 @@ export const startServer = async (config: Config): Promise<FastifyInstance> => {
     projector,
     queries,
     readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+    maxEventStreams: config.EVENT_STREAMS_MAX,
     idempotency,
     principals: principals.directory,
     publicRead: config.PUBLIC_READ,

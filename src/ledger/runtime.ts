@@ -45,7 +45,7 @@ export const openRuntime = (config: Config, { clock = systemClock, log }: Runtim
   const sqliteStore = esdbUrl ? undefined : openSqliteEventStore({ file: location })
   const store = sqliteStore ?? createEsdbEventStore({ connectionString: esdbUrl! })
   const readModels = sqliteStore?.db ?? openSqliteDatabase(join(config.DATA_DIR, 'read-models.db'))
-  const idempotency = createSqliteIdempotencyStore(readModels, { clock, ttlMs: config.IDEMPOTENCY_TTL * 1000 })
+  const idempotency = createSqliteIdempotencyStore(readModels, { clock, ttlMs: config.IDEMPOTENCY_TTL })
   const thresholds = { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP }
   const ledger = createTargetLedger({ store, clock, timeZone: config.TIME_ZONE, thresholds })
   const projector = createProjector({ store, db: readModels, ...(log ? { log } : {}) })

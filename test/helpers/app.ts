@@ -70,6 +70,8 @@ export interface BuildOptions {
   publicRead?: boolean
   /** Default: far more than any test sends, so only tests about the limit meet it. */
   rateLimit?: AppOptions['rateLimit']
+  /** Default: the app's own (100). */
+  maxEventStreams?: number
 }
 
 export interface TestApp extends TestLedger {
@@ -102,6 +104,7 @@ export const build = async (t: Teardown, options: BuildOptions = {}): Promise<Te
     projector,
     queries,
     readYourWritesTimeoutMs: 5000,
+    ...(options.maxEventStreams === undefined ? {} : { maxEventStreams: options.maxEventStreams }),
     idempotency,
     principals: options.principals ?? demoPrincipals,
     publicRead: options.publicRead ?? false,

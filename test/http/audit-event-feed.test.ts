@@ -182,3 +182,29 @@ t.test('an idle stream gets heartbeat comments', async (t) => {
   t.match(await feed.next(), { comment: 'heartbeat' })
   feed.close()
 })
+
+t.test('streams beyond EVENT_STREAMS_MAX get a 503 problem with Retry-After until one closes', async (t) => {
+  const { app } = await build(t, { maxEventStreams: 2 })
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `${base}/v1/events/stream`
+  const first = await openFeed(url, bearer('reader'))
+  const second = await openFeed(url, bearer('reader'))
+  await first.next()
+  await second.next()
+  const refused = await fetch(url, { headers: bearer('reader') })
+  t.equal(refused.status, 503)
+  t.equal(refused.headers.get('retry-after'), '5')
+  t.match(refused.headers.get('content-type'), /^application\/problem\+json/)
+  t.match(await refused.json(), { code: 'EVENTS.TOO_MANY_STREAMS', status: 503 })
+  first.close()
+  let third: Awaited<ReturnType<typeof openFeed>> | undefined
+  for (let attempt = 0; attempt < 50 && third === undefined; attempt++) {
+    const candidate = await openFeed(url, bearer('reader'))
+    if (candidate.res.status === 200) third = candidate
+    else await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.equal(third?.res.status, 200, 'a place freed by a closed stream is taken again')
+  t.match(await third!.next(), { comment: /^after position/ })
+  second.close()
+  third!.close()
+})

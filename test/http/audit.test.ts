@@ -123,3 +123,26 @@ t.test('a malformed receipt is a 400 with field paths', async (t) => {
   t.equal(bad.statusCode, 400)
   t.match(bad.json().errors, [{ path: 'body.position' }, { path: 'body.digest' }])
 })
+
+t.test('verify requests that arrive while a walk runs share it; a later one walks again', async (t) => {
+  const { app, store } = await build(t)
+  const readAll = store.readAll.bind(store)
+  let walks = 0
+  // Each walk first waits a while, so the three requests below surely arrive while the first one runs.
+  store.readAll = (options) => {
+    walks += 1
+    return (async function* () {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      yield* readAll(options)
+    })()
+  }
+  const verify = () => app.inject({ method: 'GET', url: '/v1/audit/verify', headers: bearer('auditor-a') })
+  const together = await Promise.all([verify(), verify(), verify()])
+  t.same(together.map((res) => res.statusCode), [200, 200, 200])
+  t.equal(new Set(together.map((res) => res.body)).size, 1, 'one answer')
+  t.equal(walks, 1, 'one walk of the log for three requests')
+  await givenReports(app)
+  const later = await verify()
+  t.equal(walks, 2, 'a request after the walk ended starts a new one')
+  t.not(later.json().position, together[0]!.json().position, 'and sees the log as it is now')
+})

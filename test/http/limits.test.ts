@@ -16,6 +16,7 @@ t.test('rate limit configuration', async (t) => {
   t.equal(parseConfig({ RATE_LIMIT_WINDOW: '30s' }).RATE_LIMIT_WINDOW, 30_000)
   t.equal(parseConfig({ RATE_LIMIT_WINDOW: '2 hours' }).RATE_LIMIT_WINDOW, 7_200_000)
   t.equal(parseConfig({ RATE_LIMIT_WINDOW: '500ms' }).RATE_LIMIT_WINDOW, 500)
+  t.equal(parseConfig({ RATE_LIMIT_WINDOW: '1d' }).RATE_LIMIT_WINDOW, 86_400_000, 'the same units as IDEMPOTENCY_TTL')
   t.equal(parseConfig({ RATE_LIMIT_MAX: '20' }).RATE_LIMIT_MAX, 20)
   for (const window of ['60', '0 minutes', 'a minute', '1 fortnight']) {
     t.throws(() => parseConfig({ RATE_LIMIT_WINDOW: window }), { name: 'ConfigError', message: /RATE_LIMIT_WINDOW: must be a duration/ }, window)

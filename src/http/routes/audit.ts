@@ -48,6 +48,13 @@ const auditorsOnly = async (request: FastifyRequest): Promise<void> => {
 const receiptBodyLimit = 8 * 1024 * 1024
 
 export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (fastify, { store, clock = systemClock }) => {
+  // A walk reads the whole log: requests that arrive while one runs share it instead of starting another.
+  let walking: ReturnType<typeof verifyLedger> | undefined
+  const verifyShared = () =>
+    (walking ??= verifyLedger(store).finally(() => {
+      walking = undefined
+    }))
+
   fastify.addHook('preParsing', async (request, _reply, payload) => {
     await auditorsOnly(request)
     return payload
@@ -65,12 +72,12 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (fas
           '`hash` (64 zeros for revision 0), and `hash = sha256(prevHash ‖ JCS({streamId, revision, type, data, metadata ' +
           'without hash}))`. Each stream is checked up to its first break. Reasons: ' +
           reasonList +
-          '. Auditors and admins.',
+          '. Requests that arrive while a walk runs share its answer. Auditors and admins.',
         response: { 200: verificationSchema, ...problemResponses(401, 403, 429) },
       },
     },
     async (request) => {
-      const result = await verifyLedger(store)
+      const result = await verifyShared()
       request.log.info({ ok: result.ok, events: result.events, position: result.position.toString() }, 'ledger verified')
       return verificationBody(result)
     },

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ReadModelQueries } from '../../projector/read-model-queries.js'
 import type { EventStore, StoredEvent } from '../../store/event-store.js'
+import { HttpError } from '../problem.js'
 import { problemResponses } from '../schemas/problem.js'
 import { pageOptions, pageQuery } from '../schemas/read-queries.js'
 import { auditPageSchema } from '../schemas/read-models.js'
@@ -13,6 +14,8 @@ export interface EventFeedOptions {
   store: EventStore
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. Default 15 s. */
   heartbeatMs?: number
+  /** Open streams at once on this node (EVENT_STREAMS_MAX); one more is a 503 with Retry-After. Default 100. */
+  maxStreams?: number
 }
 
 const decimal = z.string().regex(/^\d+$/)
@@ -42,7 +45,7 @@ const drained = (raw: ServerResponse, stopped: Promise<void>): Promise<void> =>
     void stopped.then(done)
   })
 
-export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (fastify, { store, heartbeatMs = 15_000 }) => {
+export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (fastify, { store, heartbeatMs = 15_000, maxStreams = 100 }) => {
   // Open streams never end on their own: close them before the server waits for its connections.
   const open = new Set<() => void>()
   fastify.addHook('preClose', async () => {
@@ -63,7 +66,8 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
           '`{id, position, streamId, revision, type, data, metadata}` (position and revision as decimal strings). ' +
           'Starts after the position in `Last-Event-ID` (what EventSource sends when it reconnects), else after `after`, ' +
           'else at the head: only events appended from now on. Resuming with the last id received misses nothing and ' +
-          'repeats nothing. A `: heartbeat` comment comes every 15 s. Same read access as the other reads.',
+          'repeats nothing. A `: heartbeat` comment comes every 15 s. Same read access as the other reads. At most ' +
+          'EVENT_STREAMS_MAX streams are open at once per node (default 100); one more is a 503 with `Retry-After`.',
         querystring: z.object({
           after: decimal.optional().describe('Start after this global position (0: the whole log, then live)'),
         }),
@@ -75,11 +79,17 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
             description: 'The stream: `id:`, `event:` and `data:` lines per event, `:` comments for heartbeats',
             content: { 'text/event-stream': { schema: z.string() } },
           },
-          ...problemResponses(400, 401, 429),
+          ...problemResponses(400, 401, 429, 503),
         },
       },
     },
     async (request, reply) => {
+      // Each stream holds a socket and a subscription for as long as the client stays.
+      if (open.size >= maxStreams) {
+        throw new HttpError('EVENTS.TOO_MANY_STREAMS', `This node already serves ${maxStreams} event streams; try again shortly.`, {
+          'retry-after': '5',
+        })
+      }
       const resumeAt = request.headers['last-event-id'] ?? request.query.after
       const from = resumeAt === undefined ? await store.headPosition() : BigInt(resumeAt)
 

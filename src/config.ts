@@ -78,6 +78,19 @@ const configSchema = z.object({
   /** Status thresholds on the gap between expected and actual progress (DESIGN §2). */
   ON_TRACK_GAP: z.coerce.number().min(0).max(1).default(0.1),
   LAGGING_GAP: z.coerce.number().min(0).max(1).default(0.3),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits per address, logs):
+   * `false` (default: none), `true` (any), a hop count (`1`), or addresses/CIDRs (`10.0.0.0/8,127.0.0.1`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string => {
+      const trimmed = value.trim()
+      if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true'
+      return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed
+    })
+    .refine((value) => value !== '', 'true, false, a hop count or a list of addresses'),
   /** Server-Sent Event streams (`/v1/events/stream`) open at once on this node; one more is a 503. */
   EVENT_STREAMS_MAX: z.coerce.number().int().min(1).default(100),
   /** How long a write waits for the read models to show it before answering anyway (read-your-writes, DESIGN §4). */

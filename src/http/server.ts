@@ -18,9 +18,15 @@ export const loggerOptions = (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
   ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
 })
 
-export const createFastify = (logger: FastifyServerOptions['logger']): FastifyInstance =>
+/** TRUST_PROXY as fastify takes it: a hop count trusts that many proxies nearest the server. */
+const trustProxyOption = (trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] =>
+  typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
+
+export const createFastify = (logger: FastifyServerOptions['logger'], trustProxy: Config['TRUST_PROXY'] = false): FastifyInstance =>
   Fastify({
     logger,
+    // Behind a proxy, request.ip (the rate limit's key for callers without a token) is the client's, not the proxy's.
+    trustProxy: trustProxyOption(trustProxy),
     bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -40,7 +46,7 @@ export const buildApp = async (options: AppOptions, logger: FastifyServerOptions
 export const startServer = async (config: Config): Promise<FastifyInstance> => {
   // Principals first: a bad PRINCIPALS_FILE stops the boot before the store is opened.
   const principals = openPrincipalDirectory(config)
-  const fastify = createFastify(loggerOptions(config))
+  const fastify = createFastify(loggerOptions(config), config.TRUST_PROXY)
   const runtime = openRuntime(config, { log: fastify.log.child({ component: 'projector' }) })
   const { location, store, ledger, idempotency, projector, queries } = runtime
   if (principals.source.kind === 'demo') {

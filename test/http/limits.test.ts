@@ -2,7 +2,7 @@
 // and no internals in any answer.
 import t from 'tap'
 import { parseConfig } from '../../src/config.js'
-import { bodyLimit } from '../../src/http/server.js'
+import { bodyLimit, createFastify } from '../../src/http/server.js'
 import { bearer, build } from '../helpers/app.js'
 
 const reportUrl = '/v1/targets/qingdao-etdz-projects-introduced/reports'
@@ -161,4 +161,27 @@ t.test('an internal error says nothing of the internals', async (t) => {
   t.same(Object.keys(body).sort(), ['code', 'detail', 'status', 'title', 'type'])
   t.match(body, { code: 'INTERNAL', detail: `Something went wrong on our side; quote request id ${res.headers['x-request-id']}.` })
   t.notMatch(res.body, /database|sqlite|not open|stack|\bat \S+ \(|\.[tj]s\b/i, 'no message, stack or file names')
+})
+
+t.test('TRUST_PROXY decides whose address request.ip (the anonymous rate-limit key) is', async (t) => {
+  t.equal(parseConfig({}).TRUST_PROXY, false)
+  t.equal(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, true)
+  t.equal(parseConfig({ TRUST_PROXY: '1' }).TRUST_PROXY, 1)
+  t.equal(parseConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY, '10.0.0.0/8,127.0.0.1')
+  const ipWith = async (trust: Parameters<typeof createFastify>[1]) => {
+    const fastify = createFastify(false, trust)
+    fastify.get('/ip', async (request) => request.ip)
+    t.teardown(() => fastify.close())
+    const res = await fastify.inject({
+      url: '/ip',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.9' },
+    })
+    return res.body
+  }
+  t.equal(await ipWith(false), '127.0.0.1', 'by default the socket’s address: the proxy')
+  t.equal(await ipWith(1), '203.0.113.9', 'one hop: the address the proxy saw')
+  t.equal(await ipWith(2), '198.51.100.7', 'two hops')
+  t.equal(await ipWith('127.0.0.1'), '203.0.113.9', 'a trusted proxy address')
+  t.equal(await ipWith('10.0.0.1'), '127.0.0.1', 'an untrusted proxy is not believed')
 })

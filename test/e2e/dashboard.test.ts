@@ -1,6 +1,7 @@
 // The dashboard in a real browser against a real server holding the demo year (`target-ledger demo`):
 // every zone ranked with the API's numbers, the "as of" picker re-reading them, zone and target pages,
-// the token prompt when reads are not public, page weight and first render. Screenshots go to test-artifacts/.
+// the token prompt when reads are not public, page weight (first render is timed by bench/dashboard-bench.ts).
+// Screenshots go to test-artifacts/.
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
@@ -9,7 +10,7 @@ import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { defaultDemoSeed, generateDemoHistory } from '../../src/ledger/demo-history.js'
 import { loadDemoData } from '../../src/ledger/demo-loader.js'
 import { bearer, build } from '../helpers/app.js'
-import { findChromium, launchChromium } from './helpers/chromium.js'
+import { findChromium, launchChromium } from '../../bench/chromium.js'
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 
@@ -234,30 +235,19 @@ if (executablePath === undefined) {
       t.same(errors, [])
     })
 
-    t.test('the ranking weighs under 300 KB and renders within a second on loopback', async (t) => {
-      // Each load in a fresh context (empty cache, as a first visit). The fastest load is the figure: the
-      // page's own cost, whatever else the machine is busy with (CI shares its two cores between test files).
-      const loads: { bytes: number; responses: number; firstRender: number | null }[] = []
-      while (loads.length < 5 && !loads.some((load) => load.firstRender !== null && load.firstRender < 1000)) {
-        const { page, errors } = await openPage(t, browser)
-        const sizes: Promise<number>[] = []
-        page.on('response', (response) => sizes.push(response.body().then((body) => body.length, () => 0)))
-        await page.goto(`${base}/#/?asOf=2023-06-30`)
-        await ready(page, 'ranking', '2023-06-30')
-        const bytes = (await Promise.all(sizes)).reduce((sum, size) => sum + size, 0)
-        const firstRender = await page.evaluate(() => performance.getEntriesByName('dashboard-first-render')[0]?.startTime ?? null)
-        loads.push({ bytes, responses: sizes.length, firstRender })
-        t.same(errors, [], 'no console error')
-        await page.context().close()
-      }
-      const [first] = loads
-      const fastest = Math.min(...loads.map((load) => load.firstRender ?? Infinity))
-      t.comment(
-        `ranking view: ${(first!.bytes / 1024).toFixed(1)} KB in ${first!.responses} responses; first render ` +
-          `${loads.map((load) => `${load.firstRender?.toFixed(0)} ms`).join(', ')} after navigation start`,
-      )
-      t.ok(first!.bytes < 300 * 1024, 'page weight under 300 KB')
-      t.ok(fastest < 1000, 'first render under 1 s (the fastest of up to five first visits)')
+    t.test('the ranking weighs under 300 KB', async (t) => {
+      // A first visit (fresh context, empty cache). First render is timed by `npm run bench` (bench/dashboard-bench.ts),
+      // not here: a timing asserted in a test fails whenever CI is busy; the time is only noted.
+      const { page, errors } = await openPage(t, browser)
+      const sizes: Promise<number>[] = []
+      page.on('response', (response) => sizes.push(response.body().then((body) => body.length, () => 0)))
+      await page.goto(`${base}/#/?asOf=2023-06-30`)
+      await ready(page, 'ranking', '2023-06-30')
+      const bytes = (await Promise.all(sizes)).reduce((sum, size) => sum + size, 0)
+      const firstRender = await page.evaluate(() => performance.getEntriesByName('dashboard-first-render')[0]?.startTime ?? null)
+      t.comment(`ranking view: ${(bytes / 1024).toFixed(1)} KB in ${sizes.length} responses; first render ${firstRender?.toFixed(0)} ms after navigation start (not asserted)`)
+      t.ok(bytes < 300 * 1024, 'page weight under 300 KB')
+      t.same(errors, [], 'no console error')
     })
   })
 

@@ -1,7 +1,8 @@
-// Finds a Chromium to drive (CHROMIUM_PATH, else the usual names on PATH) and launches it headless.
+// Finds a Chromium to drive (CHROMIUM_PATH, else the usual names on PATH) and launches it headless:
+// for the dashboard bench and the dashboard's end-to-end test alike.
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 
 const names = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']
 
@@ -23,9 +24,12 @@ export const findChromium = (env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 /** No sandbox (CI runs as root), no GPU, nothing fetched behind the test's back. */
-export const launchChromium = (executablePath: string): Promise<Browser> =>
-  chromium.launch({
+export const launchChromium = async (executablePath: string): Promise<Browser> => {
+  // Loaded here: a development dependency, needed only once a browser is there to drive.
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({
     executablePath,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   })
+}

@@ -1,23 +1,9 @@
 // Run by verify-bench.ts in a process of its own: verify the ledger file given, print figures as JSON.
-import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { verifyLedger } from '../src/ledger/ledger-verification.js'
 import { openSqliteEventStore } from '../src/store/sqlite-event-store.js'
+import { peakRss } from './bench-process.js'
 import type { VerifyChildResult } from './verify-bench.js'
-
-/**
- * The high-water mark of this process image. Not `resourceUsage().maxRSS`: Linux carries that over
- * from the parent across fork and exec, so it would report the generator's memory.
- */
-const peakRss = (sampled: number): number => {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
-    if (kb !== undefined) return Math.max(Number(kb) * 1024, sampled)
-  } catch {
-    // Not Linux: the sampled figure is all there is.
-  }
-  return sampled
-}
 
 const file = process.argv[2]
 if (file === undefined) throw new Error('usage: verify-bench-child <ledger file>')

@@ -1,15 +1,12 @@
 // Verifying a long log: events/s and peak RSS of `verifyLedger` over 1,000,000 hash-chained events.
-import { spawn } from 'node:child_process'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { once } from 'node:events'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
-import { genesisHash, hashEvent } from '../src/ledger/event-hash.js'
-import type { EventToAppend, Json } from '../src/store/event-store.js'
 import { openSqliteEventStore, type SqliteEventStore } from '../src/store/sqlite-event-store.js'
+import { runJsonChild } from './bench-process.js'
+import { generateLedger, type GeneratedEvent, type StreamGenerator } from './ledger-generator.js'
 
 export interface VerifyBenchOptions {
   /** Default 1,000,000. */
@@ -41,9 +38,6 @@ export interface VerifyBenchResult extends VerifyChildResult {
 
 /** The goal of the audit issue: verifying a million events stays under this peak RSS. */
 export const PEAK_RSS_GOAL_BYTES = 200 * 1024 * 1024
-
-/** Events per append; every stream gets one append per round, so a round is one group commit. */
-const batchSize = 125
 
 export async function runVerifyBench(options: VerifyBenchOptions = {}): Promise<VerifyBenchResult> {
   const events = options.events ?? 1_000_000
@@ -86,47 +80,17 @@ export async function runVerifyBench(options: VerifyBenchOptions = {}): Promise<
   }
 }
 
-/**
- * Rounds of one append of `batchSize` events per stream, all committed together; hashes chained per
- * stream. Ascending event ids and a large page cache keep the unique index on event ids from turning
- * every insert into random I/O once the file outgrows SQLite's default 2 MB cache; a fixture needs
- * no fsync.
- */
-async function generate(store: SqliteEventStore, events: number, streams: number): Promise<void> {
-  store.db.pragma('cache_size = -262144')
-  store.db.pragma('synchronous = OFF')
-  const run = randomBytes(6).toString('hex')
-  let sequence = 0
-  const nextId = (): string => {
-    const counter = (sequence++).toString(16).padStart(12, '0')
-    return `${counter.slice(0, 8)}-${counter.slice(8)}-4000-8000-${run}`
-  }
-  const heads = Array.from({ length: streams }, () => ({ revision: -1n, hash: genesisHash }))
-  let remaining = events
-  while (remaining > 0) {
-    const appends: Promise<unknown>[] = []
-    for (let s = 0; s < streams && remaining > 0; s++) {
-      const count = Math.min(batchSize, remaining)
-      remaining -= count
-      const streamId = `target-bench-${String(s).padStart(3, '0')}`
-      const head = heads[s]!
-      const batch: EventToAppend[] = []
-      for (let i = 0; i < count; i++) {
-        const revision = head.revision + 1n
-        const { type, data, metadata } = progressReported(streamId, revision, head.hash)
-        const hash = hashEvent(head.hash, { streamId, revision, type, data, metadata })
-        batch.push({ id: nextId(), type, data, metadata: { ...metadata, hash } })
-        head.revision = revision
-        head.hash = hash
-      }
-      appends.push(store.append(streamId, batch, { expectedRevision: 'any' }))
-    }
-    await Promise.all(appends)
-  }
+/** `streams` streams of ProgressReported events, as many as `events` in all. */
+function generate(store: SqliteEventStore, events: number, streams: number): Promise<void> {
+  const generators = Array.from({ length: streams }, (_, s): StreamGenerator => {
+    const streamId = `target-bench-${String(s).padStart(3, '0')}`
+    return { streamId, next: (revision) => progressReported(streamId, revision) }
+  })
+  return generateLedger(store, generators, events)
 }
 
 /** About the size of a real ProgressReported event with its metadata (~0.7 kB). */
-function progressReported(streamId: string, revision: bigint, prevHash: string): { type: string; data: Json; metadata: { [key: string]: Json } } {
+function progressReported(streamId: string, revision: bigint): GeneratedEvent {
   return {
     type: 'ProgressReported',
     data: {
@@ -142,30 +106,10 @@ function progressReported(streamId: string, revision: bigint, prevHash: string):
       correlationId: randomUUID(),
       idempotencyKey: randomUUID(),
       schemaVersion: 1,
-      prevHash,
     },
   }
 }
 
-async function verifyInChild(file: string): Promise<VerifyChildResult> {
-  // The child's source sits beside this file: .ts when run from the sources, .js from dist/.
-  const script = fileURLToPath(new URL(`./verify-bench-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
-  if (!existsSync(script)) throw new Error(`${script} is missing`)
-  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), script, file], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let stdout = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  const [code] = (await once(child, 'exit')) as [number | null]
-  if (code !== 0) throw new Error(`the verifying process exited with ${code}`)
-  return JSON.parse(stdout) as VerifyChildResult
-}
-
-/** This process's node flags (a TypeScript loader, say) without a script given by -e / -p, which the child would run instead. */
-function loaderFlags(execArgv: readonly string[]): string[] {
-  const flags: string[] = []
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i]!
-    if (['-e', '--eval', '-p', '--print'].includes(flag)) i += 1
-    else if (!/^--(eval|print)=/.test(flag)) flags.push(flag)
-  }
-  return flags
+function verifyInChild(file: string): Promise<VerifyChildResult> {
+  return runJsonChild<VerifyChildResult>(import.meta.url, 'verify-bench-child', [file])
 }

@@ -1,8 +1,10 @@
-// The audit trail's table: append-only, keyed by global position, indexed per target.
+// The audit trail's table: append-only, keyed by global position, indexed per stream. Where the log
+// itself lives in the same database (the embedded store), src/projector/ serves these same columns
+// as a view over the log instead of copying every event.
 import { instantMs, type Instant, type Role } from '../domain/index.js'
-import { auditEntryOf, auditTrail, type AuditEntry } from './audit-trail.js'
+import { auditTrail, reasonOf, type AuditEntry } from './audit-trail.js'
 import type { ProjectedEvent } from './projected-event.js'
-import type { SqlDatabase, SqlProjection } from './projection.js'
+import type { SqlDatabase, SqlProjection, SqlValue } from './projection.js'
 
 const schema = [
   `CREATE TABLE audit_trail (
@@ -25,8 +27,31 @@ const schema = [
     hash            TEXT    NOT NULL,
     data            TEXT    NOT NULL
   ) STRICT`,
-  'CREATE INDEX audit_trail_target ON audit_trail (target_id, position)',
+  // By stream and revision, as the log indexes its events: a target's history reads the same way from
+  // this table and from the view over the log.
+  'CREATE INDEX audit_trail_stream ON audit_trail (stream_id, revision)',
 ]
+
+/** The columns of `audit_trail`, in table order: a view standing in for the table has the same. */
+export const auditTrailColumns = [
+  'position',
+  'stream_id',
+  'target_id',
+  'revision',
+  'type',
+  'actor_id',
+  'actor_role',
+  'recorded_at',
+  'recorded_ms',
+  'correlation_id',
+  'causation_id',
+  'idempotency_key',
+  'schema_version',
+  'reason',
+  'prev_hash',
+  'hash',
+  'data',
+] as const
 
 interface AuditRow {
   position: bigint
@@ -65,8 +90,7 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   data: JSON.parse(row.data) as AuditEntry['data'],
 })
 
-const columns =
-  'position, stream_id, target_id, revision, type, actor_id, actor_role, recorded_at, correlation_id, causation_id, idempotency_key, schema_version, reason, prev_hash, hash, data'
+const columns = auditTrailColumns.filter((column) => column !== 'recorded_ms').join(', ')
 
 /** Far beyond any instant: "known at" no limit. */
 const NO_LIMIT_MS = 8.64e15
@@ -82,22 +106,23 @@ export interface AuditPageOptions {
 export const auditTrailReader = (db: SqlDatabase) => {
   const sql = {
     all: db.prepare(`SELECT ${columns} FROM audit_trail WHERE position > ? AND recorded_ms <= ? ORDER BY position LIMIT ?`).safeIntegers(true),
-    target: db
+    // Revision order is position order within a stream, and the order both indexes keep.
+    stream: db
       .prepare(
-        `SELECT ${columns} FROM audit_trail WHERE target_id = ? AND position > ? AND recorded_ms <= ? ORDER BY position LIMIT ?`,
+        `SELECT ${columns} FROM audit_trail WHERE stream_id = ? AND position > ? AND recorded_ms <= ? ORDER BY revision LIMIT ?`,
       )
       .safeIntegers(true),
-    hasTarget: db.prepare('SELECT 1 FROM audit_trail WHERE target_id = ? LIMIT 1'),
+    hasStream: db.prepare('SELECT 1 FROM audit_trail WHERE stream_id = ? LIMIT 1'),
   }
   const knownMs = (knownAt: Instant | undefined) => (knownAt === undefined ? NO_LIMIT_MS : instantMs(knownAt))
   return {
     /** The global feed, in position order. */
     entries: ({ after, limit, knownAt }: AuditPageOptions): AuditEntry[] =>
       (sql.all.all(after, knownMs(knownAt), limit) as AuditRow[]).map(toEntry),
-    /** One target's events, in stream order. */
-    targetEntries: (targetId: string, { after, limit, knownAt }: AuditPageOptions): AuditEntry[] =>
-      (sql.target.all(targetId, after, knownMs(knownAt), limit) as AuditRow[]).map(toEntry),
-    hasTarget: (targetId: string): boolean => sql.hasTarget.get(targetId) !== undefined,
+    /** One target's events (its stream's), in stream order. */
+    streamEntries: (streamId: string, { after, limit, knownAt }: AuditPageOptions): AuditEntry[] =>
+      (sql.stream.all(streamId, after, knownMs(knownAt), limit) as AuditRow[]).map(toEntry),
+    hasStream: (streamId: string): boolean => sql.hasStream.get(streamId) !== undefined,
   }
 }
 
@@ -110,34 +135,39 @@ export const auditTrailSql: SqlProjection = {
   schema,
   tables: ['audit_trail'],
   prepare(db) {
-    const insert = db.prepare(`INSERT INTO audit_trail (${columns}, recorded_ms) VALUES (${Array(17).fill('?').join(', ')})`)
+    const insert = db.prepare(`INSERT INTO audit_trail (${columns}, recorded_ms) VALUES (${auditTrailColumns.map(() => '?').join(', ')})`)
     return {
       batch() {
+        const rows: SqlValue[][] = []
         return {
-          // Append-only, so nothing to keep: each event is written as it comes, inside the batch's transaction.
-          apply(event: ProjectedEvent) {
-            const entry = auditEntryOf(event)
-            insert.run(
-              entry.position,
-              entry.streamId,
-              entry.targetId,
-              entry.revision,
-              entry.type,
-              entry.actor.id,
-              entry.actor.role,
-              entry.recordedAt,
-              entry.correlationId,
-              entry.causationId,
-              entry.idempotencyKey,
-              entry.schemaVersion,
-              entry.reason,
-              entry.prevHash,
-              entry.hash,
-              JSON.stringify(entry.data),
-              instantMs(entry.recordedAt),
-            )
+          // Append-only, so nothing to read: each event's row, its columns taken straight from the
+          // event (no entry object in between), waits for the batch's transaction.
+          apply(projected: ProjectedEvent) {
+            const { event } = projected
+            const { actor, recordedAt } = event.context
+            rows.push([
+              projected.position,
+              projected.streamId,
+              projected.targetId,
+              projected.revision,
+              event.type,
+              actor.id,
+              actor.role,
+              recordedAt,
+              projected.correlationId,
+              projected.causationId,
+              projected.idempotencyKey,
+              projected.schemaVersion,
+              reasonOf(event),
+              projected.prevHash,
+              projected.hash,
+              JSON.stringify(projected.storedData ?? event.data),
+              instantMs(recordedAt),
+            ])
           },
-          flush() {},
+          flush() {
+            for (const row of rows) insert.run(...row)
+          },
         }
       },
     }

@@ -60,14 +60,15 @@ export const auditEntryOf = (projected: ProjectedEvent): AuditEntry => {
     reason: reasonOf(event),
     prevHash: projected.prevHash,
     hash: projected.hash,
-    data: event.data,
+    data: (projected.storedData ?? event.data) as TargetEvent['data'],
   }
 }
 
 /** One entry per event, never changed: the document of an event is its entry. */
 export const auditTrail: Projection<AuditEntry | null> = {
   name: 'audit-trail',
-  version: 1,
+  // 2: indexed by (stream, revision) rather than (target, position); data as stored, not as decoded.
+  version: 2,
   handles: ['TargetDefined', 'ProgressReported', 'ReportCorrected', 'ReportAccepted', 'ReportRejected', 'TargetRevised', 'TargetClosed'],
   evolve: (entry, projected) => entry ?? auditEntryOf(projected),
 }

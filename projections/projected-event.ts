@@ -16,4 +16,9 @@ export interface ProjectedEvent {
   schemaVersion: number
   prevHash: string
   hash: string
+  /**
+   * The event's data exactly as stored, which its hash covers; `event.data` is the same or its
+   * normalised decoding. Absent when they are the same object.
+   */
+  storedData?: unknown
 }

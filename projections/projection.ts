@@ -21,10 +21,13 @@ export interface Projection<Doc> extends ProjectionInfo {
 
 export type SqlValue = null | number | bigint | string
 
+/** Values of named parameters (`@name`). */
+export type SqlParams = Readonly<Record<string, SqlValue>>
+
 export interface SqlStatement {
-  run(...params: SqlValue[]): unknown
-  get(...params: SqlValue[]): unknown
-  all(...params: SqlValue[]): unknown[]
+  run(...params: SqlValue[] | [SqlParams]): unknown
+  get(...params: SqlValue[] | [SqlParams]): unknown
+  all(...params: SqlValue[] | [SqlParams]): unknown[]
   /** Integers come back as bigint: positions may exceed 2^53 (EventStoreDB commit positions). */
   safeIntegers(toggle?: boolean): SqlStatement
 }
@@ -36,9 +39,23 @@ export interface SqlDatabase {
 
 /** Applies events to one projection's rows; the projector commits them with the checkpoint. */
 export interface ProjectionBatch {
+  /**
+   * Called for each event in order, in a read transaction or the batch's own: may read rows, keeps
+   * what it would write in memory. Rows read are as last committed (the projector is their only
+   * writer, and checks when it commits that no other connection moved its checkpoint meanwhile).
+   */
   apply(event: ProjectedEvent): void
-  /** Writes what `apply` kept in memory; called once, inside the batch's transaction. */
+  /**
+   * Writes what `apply` kept in memory, inside the batch's transaction. Called again, with nothing
+   * applied in between, when the transaction is retried after a rollback.
+   */
   flush(): void
+  /**
+   * Called once the transaction holding `flush` has committed (never after a rollback): from here on
+   * the rows written may be kept in memory for later batches of the same writer. The projector
+   * prepares its writers afresh whenever another connection may have changed the rows.
+   */
+  committed?(): void
 }
 
 /** A projection with its SQL mapping: the tables it owns and how events become rows. */

@@ -23,22 +23,27 @@ const schema = [
     hash             TEXT    NOT NULL,
     last_recorded_at TEXT    NOT NULL
   ) STRICT`,
+  // A report row names its target by the target's `defined_at` (the position of its TargetDefined),
+  // a small integer instead of an id of some 30 characters in the row and in each of its indexes.
   `CREATE TABLE target_summary_reports (
-    target_id    TEXT    NOT NULL,
+    target_key   INTEGER NOT NULL,
     report_id    TEXT    NOT NULL,
     seq          INTEGER NOT NULL,
     as_of        TEXT    NOT NULL,
     value        REAL,
     stage        TEXT,
     verification TEXT    NOT NULL,
-    -- The domain's ReportRecord as JSON, corrections and verdict included.
+    -- The rest of the domain's ReportRecord as JSON (see reportOfRow), corrections and verdict included.
     record       TEXT    NOT NULL,
-    PRIMARY KEY (target_id, report_id)
+    PRIMARY KEY (target_key, report_id)
   ) STRICT`,
   // Partial indexes, one per basis: the latest counted report on a day is one descent whatever the
   // number of rejected or pending reports after it.
-  `CREATE INDEX target_summary_reports_reported ON target_summary_reports (target_id, as_of, seq) WHERE verification <> 'rejected'`,
-  `CREATE INDEX target_summary_reports_verified ON target_summary_reports (target_id, as_of, seq) WHERE verification = 'accepted'`,
+  `CREATE INDEX target_summary_reports_reported ON target_summary_reports (target_key, as_of, seq) WHERE verification <> 'rejected'`,
+  `CREATE INDEX target_summary_reports_verified ON target_summary_reports (target_key, as_of, seq) WHERE verification = 'accepted'`,
+  // Milestone reports by stage: the first report of each stage is one descent per stage reported.
+  `CREATE INDEX target_summary_reports_stages ON target_summary_reports (target_key, stage, seq)
+     WHERE stage IS NOT NULL AND verification <> 'rejected'`,
 ]
 
 interface HeadRow {
@@ -59,10 +64,18 @@ interface HeadRow {
 }
 
 interface ReportRowSql {
-  target_id: string
+  report_id: string
   seq: bigint
+  as_of: string
+  verification: string
   record: string
 }
+
+/** The columns a report is read back from. */
+const reportColumns = 'report_id, seq, as_of, verification, record'
+
+/** What the `record` column holds: the ReportRecord without the fields that have columns of their own. */
+type StoredRecord = Omit<ReportRecord, 'reportId' | 'asOf' | 'verification'>
 
 type HeadState = Pick<TargetHead, 'status' | 'original' | 'revisions' | 'closure'>
 
@@ -88,11 +101,24 @@ const toHead = (row: HeadRow): TargetHead => {
   }
 }
 
-const toReportRow = (row: ReportRowSql): ReportRow => ({
-  targetId: row.target_id,
-  seq: row.seq,
-  record: JSON.parse(row.record) as ReportRecord,
-})
+/** The ReportRecord of a row, its fields in the order the domain's evolve gives them. */
+const reportOfRow = (row: ReportRowSql): ReportRecord => {
+  const { value, stage, note, evidence, reason, verdict, reportedBy, reportedAt, corrections } = JSON.parse(row.record) as StoredRecord
+  return {
+    reportId: row.report_id,
+    asOf: row.as_of,
+    value,
+    stage,
+    note,
+    evidence,
+    reason,
+    verification: row.verification as ReportRecord['verification'],
+    verdict,
+    reportedBy,
+    reportedAt,
+    corrections,
+  }
+}
 
 const headParams = (head: TargetHead) => {
   const state: HeadState = { status: head.status, original: head.original, revisions: head.revisions, closure: head.closure }
@@ -115,10 +141,68 @@ const headParams = (head: TargetHead) => {
   ] as const
 }
 
-const reportParams = ({ targetId, seq, record }: ReportRow) =>
-  [targetId, record.reportId, seq, record.asOf, record.value, record.stage, record.verification, JSON.stringify(record)] as const
+const reportParams = (targetKey: bigint, { seq, record }: ReportRow) => {
+  const { reportId, asOf, verification, ...stored } = record
+  return [targetKey, reportId, seq, asOf, record.value, record.stage, verification, JSON.stringify(stored satisfies StoredRecord)] as const
+}
 
 const reportKey = (targetId: string, reportId: string): string => `${targetId}\u0000${reportId}`
+
+/** Heads kept between batches: every target of a report's catalog, many times over. */
+const maxCachedHeads = 10_000
+
+/**
+ * A map that keeps at least the `limit / 2` most recently used entries and at most `limit`: two
+ * generations, the older dropped whole when the younger fills up (cheaper than a strict LRU, whose
+ * delete-the-oldest makes V8's ordered maps skip ever more holes).
+ */
+class RecentRows<T> {
+  #young = new Map<string, T>()
+  #old = new Map<string, T>()
+  constructor(readonly limit: number) {}
+  get(key: string): T | undefined {
+    const young = this.#young.get(key)
+    if (young !== undefined) return young
+    const old = this.#old.get(key)
+    if (old !== undefined) this.set(key, old)
+    return old
+  }
+  set(key: string, row: T): void {
+    this.#young.set(key, row)
+    if (this.#young.size >= this.limit / 2) {
+      this.#old = this.#young
+      this.#young = new Map()
+    }
+  }
+}
+
+/**
+ * Per stage reported, the first report (least seq) naming it that counts on the basis `counts` and
+ * is effective on or before the day: the stages are walked one index descent each (SQLite has no
+ * skip scan of its own), so the cost follows the number of stages, not of reports. INDEXED BY: left
+ * to itself the planner reads every report up to the day through the date index and sorts them.
+ */
+const firstByStage = (db: SqlDatabase, counts: string) =>
+  db
+    .prepare(
+      `WITH RECURSIVE stages (stage) AS (
+         SELECT min(stage) FROM target_summary_reports
+         WHERE target_key = @key AND stage IS NOT NULL AND verification <> 'rejected'
+         UNION ALL
+         SELECT (SELECT min(stage) FROM target_summary_reports
+                 WHERE target_key = @key AND stage IS NOT NULL AND verification <> 'rejected' AND stage > stages.stage)
+         FROM stages WHERE stages.stage IS NOT NULL
+       ),
+       firsts (id) AS (
+         SELECT (SELECT rowid FROM target_summary_reports INDEXED BY target_summary_reports_stages
+                 WHERE target_key = @key AND stage IS NOT NULL AND verification <> 'rejected' AND stage = stages.stage
+                   AND ${counts} AND as_of <= @asOf
+                 ORDER BY seq LIMIT 1)
+         FROM stages WHERE stages.stage IS NOT NULL
+       )
+       SELECT ${reportColumns} FROM target_summary_reports WHERE rowid IN (SELECT id FROM firsts)`,
+    )
+    .safeIntegers(true)
 
 /** Row reads shared by the writer and the read-model queries. */
 export const targetSummaryReader = (db: SqlDatabase) => {
@@ -127,43 +211,36 @@ export const targetSummaryReader = (db: SqlDatabase) => {
     positions: db.prepare('SELECT target_id, position FROM target_summary ORDER BY defined_at').safeIntegers(true),
     schemaVersion: db.prepare('PRAGMA schema_version'),
     report: db
-      .prepare('SELECT target_id, seq, record FROM target_summary_reports WHERE target_id = ? AND report_id = ?')
+      .prepare(`SELECT ${reportColumns} FROM target_summary_reports WHERE target_key = ? AND report_id = ?`)
       .safeIntegers(true),
-    reports: db.prepare('SELECT target_id, seq, record FROM target_summary_reports WHERE target_id = ? ORDER BY seq').safeIntegers(true),
+    reports: db.prepare(`SELECT ${reportColumns} FROM target_summary_reports WHERE target_key = ? ORDER BY seq`).safeIntegers(true),
     latestCounted: db.prepare(
-      `SELECT seq, record FROM target_summary_reports
-       WHERE target_id = ? AND verification <> 'rejected' AND as_of <= ? ORDER BY as_of DESC, seq DESC LIMIT 1`,
+      `SELECT ${reportColumns} FROM target_summary_reports
+       WHERE target_key = ? AND verification <> 'rejected' AND as_of <= ? ORDER BY as_of DESC, seq DESC LIMIT 1`,
     ).safeIntegers(true),
     latestValue: {
       reported: db.prepare(
-        `SELECT seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification <> 'rejected' AND as_of <= ? AND value IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
+        `SELECT ${reportColumns} FROM target_summary_reports
+         WHERE target_key = ? AND verification <> 'rejected' AND as_of <= ? AND value IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
       ).safeIntegers(true),
       verified: db.prepare(
-        `SELECT seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification = 'accepted' AND as_of <= ? AND value IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
+        `SELECT ${reportColumns} FROM target_summary_reports
+         WHERE target_key = ? AND verification = 'accepted' AND as_of <= ? AND value IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
       ).safeIntegers(true),
     },
     latestStage: {
       reported: db.prepare(
-        `SELECT seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification <> 'rejected' AND as_of <= ? AND stage IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
+        `SELECT ${reportColumns} FROM target_summary_reports
+         WHERE target_key = ? AND verification <> 'rejected' AND as_of <= ? AND stage IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
       ).safeIntegers(true),
       verified: db.prepare(
-        `SELECT seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification = 'accepted' AND as_of <= ? AND stage IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
+        `SELECT ${reportColumns} FROM target_summary_reports
+         WHERE target_key = ? AND verification = 'accepted' AND as_of <= ? AND stage IS NOT NULL ORDER BY as_of DESC, seq DESC LIMIT 1`,
       ).safeIntegers(true),
     },
-    // SQLite returns the bare columns of the row holding min(seq).
     firstByStage: {
-      reported: db.prepare(
-        `SELECT min(seq) AS seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification <> 'rejected' AND as_of <= ? AND stage IS NOT NULL GROUP BY stage`,
-      ).safeIntegers(true),
-      verified: db.prepare(
-        `SELECT min(seq) AS seq, record FROM target_summary_reports
-         WHERE target_id = ? AND verification = 'accepted' AND as_of <= ? AND stage IS NOT NULL GROUP BY stage`,
-      ).safeIntegers(true),
+      reported: firstByStage(db, `verification <> 'rejected'`),
+      verified: firstByStage(db, `verification = 'accepted'`),
     },
   }
   const head = (targetId: string): TargetHead | undefined => {
@@ -192,33 +269,32 @@ export const targetSummaryReader = (db: SqlDatabase) => {
         return [fresh]
       })
     },
-    report: (targetId: string, reportId: string): ReportRow | undefined => {
-      const row = sql.report.get(targetId, reportId) as ReportRowSql | undefined
-      return row === undefined ? undefined : toReportRow(row)
+    report: (head: TargetHead, reportId: string): ReportRow | undefined => {
+      const row = sql.report.get(head.definedAt, reportId) as ReportRowSql | undefined
+      return row === undefined ? undefined : { targetId: head.targetId, seq: row.seq, record: reportOfRow(row) }
     },
     /** Every report of the target, in recording order. */
-    reports: (targetId: string): ReportRecord[] =>
-      (sql.reports.all(targetId) as ReportRowSql[]).map((row) => toReportRow(row).record),
+    reports: (head: TargetHead): ReportRecord[] => (sql.reports.all(head.definedAt) as ReportRowSql[]).map(reportOfRow),
     /** The SQL twin of `decidingReports`: the same reports, in recording order. */
     decidingReports: (head: TargetHead, asOf: IsoDate): ReportRecord[] => {
-      const rows: { seq: bigint; record: string }[] = []
+      const key = head.definedAt
+      const rows = new Map<bigint, ReportRowSql>()
       const one = (row: unknown) => {
-        if (row !== undefined) rows.push(row as { seq: bigint; record: string })
+        if (row !== undefined) rows.set((row as ReportRowSql).seq, row as ReportRowSql)
       }
-      one(sql.latestCounted.get(head.targetId, asOf))
+      one(sql.latestCounted.get(key, asOf))
       if (head.kind === 'milestone') {
         for (const basis of ['reported', 'verified'] as const) {
-          one(sql.latestStage[basis].get(head.targetId, asOf))
-          for (const row of sql.firstByStage[basis].all(head.targetId, asOf)) one(row)
+          one(sql.latestStage[basis].get(key, asOf))
+          for (const row of sql.firstByStage[basis].all({ key, asOf })) one(row)
         }
       } else {
-        one(sql.latestValue.reported.get(head.targetId, asOf))
-        one(sql.latestValue.verified.get(head.targetId, asOf))
+        one(sql.latestValue.reported.get(key, asOf))
+        one(sql.latestValue.verified.get(key, asOf))
       }
-      const bySeq = new Map(rows.map((row) => [row.seq, row.record]))
-      return [...bySeq]
+      return [...rows]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, record]) => JSON.parse(record) as ReportRecord)
+        .map(([, row]) => reportOfRow(row))
     },
   }
 }
@@ -242,12 +318,15 @@ export const targetSummarySql: SqlProjection = {
          last_recorded_at = excluded.last_recorded_at`,
     )
     const upsertReport = db.prepare(
-      `INSERT INTO target_summary_reports (target_id, report_id, seq, as_of, value, stage, verification, record)
+      `INSERT INTO target_summary_reports (target_key, report_id, seq, as_of, value, stage, verification, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (target_id, report_id) DO UPDATE SET
+       ON CONFLICT (target_key, report_id) DO UPDATE SET
          as_of = excluded.as_of, value = excluded.value, stage = excluded.stage,
          verification = excluded.verification, record = excluded.record`,
     )
+    // Heads as last committed, kept between batches: a replay reads each head once rather than once
+    // per batch. Reports are not: most are new, and keeping them cost more than the lookups they save.
+    const committedHeads = new RecentRows<TargetHead | null>(maxCachedHeads)
     return {
       // Rows a batch touches stay in memory until flush: a report and its verdict in one batch cost one write.
       batch() {
@@ -256,32 +335,48 @@ export const targetSummarySql: SqlProjection = {
         const dirtyHeads = new Set<string>()
         const dirtyReports = new Set<string>()
         const headOf = (targetId: string): TargetHead | null => {
-          if (!heads.has(targetId)) heads.set(targetId, read.head(targetId) ?? null)
-          return heads.get(targetId)!
+          let head = heads.get(targetId)
+          if (head === undefined) {
+            head = committedHeads.get(targetId)
+            if (head === undefined) head = read.head(targetId) ?? null
+            heads.set(targetId, head)
+          }
+          return head
         }
-        const reportOf = (targetId: string, reportId: string): ReportRow | null => {
-          const key = reportKey(targetId, reportId)
-          if (!reports.has(key)) reports.set(key, read.report(targetId, reportId) ?? null)
-          return reports.get(key)!
+        const reportOf = (key: string, head: TargetHead | null, reportId: string): ReportRow | null => {
+          let report = reports.get(key)
+          if (report === undefined) {
+            // No head, no report: events before a definition change nothing.
+            report = head === null ? null : (read.report(head, reportId) ?? null)
+            reports.set(key, report)
+          }
+          return report
         }
         return {
           apply(event: ProjectedEvent) {
             const reportId = reportIdOf(event.event)
-            const slice = { head: headOf(event.targetId), report: reportId === null ? null : reportOf(event.targetId, reportId) }
+            const key = reportId === null ? null : reportKey(event.targetId, reportId)
+            const head = headOf(event.targetId)
+            const slice = { head, report: key === null ? null : reportOf(key, head, reportId!) }
             const next = evolveTargetSlice(slice, event)
             if (next.head !== slice.head) {
               heads.set(event.targetId, next.head)
               dirtyHeads.add(event.targetId)
             }
-            if (reportId !== null && next.report !== slice.report) {
-              const key = reportKey(event.targetId, reportId)
+            if (key !== null && next.report !== slice.report) {
               reports.set(key, next.report)
               dirtyReports.add(key)
             }
           },
           flush() {
             for (const targetId of dirtyHeads) upsertHead.run(...headParams(heads.get(targetId)!))
-            for (const key of dirtyReports) upsertReport.run(...reportParams(reports.get(key)!))
+            for (const key of dirtyReports) {
+              const report = reports.get(key)!
+              upsertReport.run(...reportParams(heads.get(report.targetId)!.definedAt, report))
+            }
+          },
+          committed() {
+            for (const [targetId, head] of heads) committedHeads.set(targetId, head)
           },
         }
       },

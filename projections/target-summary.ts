@@ -106,7 +106,11 @@ export const stateOf = (head: TargetHead, reports: ReportRecord[]): DefinedTarge
   closure: head.closure,
 })
 
-const laterInstant = (a: Instant, b: Instant): Instant => (compareInstants(b, a) > 0 ? b : a)
+/** UTC instants written alike (the ledger's `toISOString()`) compare as strings, without parsing either. */
+const laterInstant = (a: Instant, b: Instant): Instant => {
+  if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) return b > a ? b : a
+  return compareInstants(b, a) > 0 ? b : a
+}
 
 /**
  * The domain's evolve applied to a state holding only the concerned report, so the projection can
@@ -144,7 +148,8 @@ export const evolveTargetSlice = (slice: TargetSlice, projected: ProjectedEvent)
 
 export const targetSummary: Projection<TargetSlice> = {
   name: 'target-summary',
-  version: 1,
+  // 2: report rows keyed by the target's defined_at, without the columns' fields in `record`; stage index.
+  version: 2,
   handles: ['TargetDefined', 'ProgressReported', 'ReportCorrected', 'ReportAccepted', 'ReportRejected', 'TargetRevised', 'TargetClosed'],
   evolve: evolveTargetSlice,
 }

@@ -13,6 +13,7 @@ commands:
   digest   print a ledger receipt (every stream's head and their sha256) [--position N]
   export   write the zone ranking or the targets as CSV: export zones|targets [--as-of D] [--known-at T] [--out FILE]
   demo     load a reproducible, synthetic year of 2023 progress into DATA_DIR [--seed N] (demo --help)
+  rebuild  drop and replay the read models from the log, with progress [--only NAME,…] (rebuild --help)
 
 configuration is read from the environment; see README.md`
 
@@ -39,6 +40,10 @@ const main = async (argv: string[]): Promise<number> => {
     case 'demo': {
       const { runDemo } = await import('./demo-command.js')
       return runDemo(parseConfig(process.env), args)
+    }
+    case 'rebuild': {
+      const { runRebuild } = await import('./rebuild-command.js')
+      return runRebuild(parseConfig(process.env), args)
     }
     case 'export': {
       const { runExport } = await import('./export-command.js')

@@ -1,12 +1,14 @@
 // The checkpointed catch-up runner: feeds the store's global feed to the projections in batches, each
 // batch's rows and checkpoints committed in one SQLite transaction, then follows the live feed.
 import { performance } from 'node:perf_hooks'
-import type { ProjectedEvent } from '../../projections/projected-event.js'
 import type { ProjectionBatch, SqlProjection } from '../../projections/projection.js'
+import { auditTrailSql } from '../../projections/audit-trail-sql.js'
 import { sqlProjections } from '../../projections/index.js'
 import type { EventStore, StoredEvent, Subscription } from '../store/event-store.js'
 import type { SqliteDatabase } from '../store/sqlite-database.js'
+import { EVENT_STORE_SCHEMA } from '../store/sqlite-event-store.js'
 import { runMigrations, type Migration } from '../store/sqlite-migrations.js'
+import { auditTrailOverLog } from './audit-trail-view.js'
 import { toProjectedEvent } from './projected-events.js'
 
 export const PROJECTOR_SCHEMA = 'projector'
@@ -35,7 +37,10 @@ export interface ProjectorOptions {
   store: EventStore
   /** Where the read models live: the event store's own database in embedded mode, a file of their own with esdb. */
   db: SqliteDatabase
-  /** Default: every projection of projections/. */
+  /**
+   * Default: every projection of projections/. Where `db` holds the embedded store's log,
+   * `auditTrailSql` is served as a view over it instead (audit-trail-view.ts).
+   */
   projections?: readonly SqlProjection[]
   /** Events per transaction. Default 1000. */
   batchSize?: number
@@ -125,15 +130,26 @@ const isBusy = (error: unknown): boolean =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
+ * Where the embedded store's log is in `db` itself, the audit trail is a view over it rather than a
+ * copy (see audit-trail-view.ts); everywhere else (a read-model file beside EventStoreDB, another
+ * file) it is the table.
+ */
+const withLogInDb = (db: SqliteDatabase, projections: readonly SqlProjection[]): readonly SqlProjection[] => {
+  const logInDb = db.prepare('SELECT 1 FROM schema_migrations WHERE scope = ?').get(EVENT_STORE_SCHEMA) !== undefined
+  return logInDb ? projections.map((projection) => (projection === auditTrailSql ? auditTrailOverLog : projection)) : projections
+}
+
+/**
  * Opens the read models in `db` at once: creates missing tables, and drops and recreates those of a
  * projection whose version changed (its checkpoint back to 0). `start()` then replays and follows.
  */
 export const createProjector = (options: ProjectorOptions): Projector => {
-  const { store, db, projections = sqlProjections, batchSize = 1000, log, busyRetryMs = 100 } = options
+  const { store, db, batchSize = 1000, log, busyRetryMs = 100 } = options
+  runMigrations(db, PROJECTOR_SCHEMA, projectorMigrations)
+  const projections = withLogInDb(db, options.projections ?? sqlProjections)
   const names = new Set(projections.map((projection) => projection.name))
   if (names.size !== projections.length) throw new TypeError('projection names must be unique')
 
-  runMigrations(db, PROJECTOR_SCHEMA, projectorMigrations)
   const sql = {
     checkpoint: db
       .prepare<[string], { version: bigint; position: bigint }>('SELECT version, position FROM projection_checkpoints WHERE name = ?')
@@ -143,6 +159,7 @@ export const createProjector = (options: ProjectorOptions): Projector => {
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
     ),
     advance: db.prepare<[bigint, string]>('UPDATE projection_checkpoints SET position = ? WHERE name = ?'),
+    objectType: db.prepare<[string], string>("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").pluck(),
   }
 
   let active: Active[] = []
@@ -167,7 +184,10 @@ export const createProjector = (options: ProjectorOptions): Projector => {
       for (const projection of projections) {
         const checkpoint = sql.checkpoint.get(projection.name)
         if (checkpoint !== undefined && checkpoint.version === BigInt(projection.version) && !reset.has(projection.name)) continue
-        for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS ${table}`)
+        for (const name of projection.tables) {
+          const type = sql.objectType.get(name)
+          if (type !== undefined) db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${name}`)
+        }
         for (const statement of projection.schema) db.exec(statement)
         sql.reset.run(projection.name, projection.version)
         rebuilt.push(projection.name)
@@ -194,21 +214,71 @@ export const createProjector = (options: ProjectorOptions): Projector => {
     for (const waiter of waiters) waiter.settle(false)
   }
 
-  /** One transaction: every projection behind `last` applies the events it has not seen, then moves its checkpoint. */
-  const commit = db.transaction((events: readonly (ProjectedEvent | null)[], last: bigint) => {
-    for (const one of active) {
+  /**
+   * The events read since the last commit, applied to every projection's batch (in memory: the
+   * batches write in `flush`) a few at a time as they arrive, so no event outlives its turn for
+   * long. The few are applied inside one read transaction: a row lookup outside any costs ten
+   * times more (each would take and drop its own snapshot of the WAL).
+   */
+  interface Pending {
+    batches: { one: Active; batch: ProjectionBatch }[]
+    /** Read, not yet applied. */
+    unapplied: StoredEvent[]
+    /** The position of the last event added. */
+    last: bigint
+    events: number
+  }
+
+  /** Events applied per read transaction. */
+  const applyEvery = 100
+
+  const begin = (): Pending => ({
+    batches: active.map((one) => ({ one, batch: one.writer.batch() })),
+    unapplied: [],
+    last: 0n,
+    events: 0,
+  })
+
+  /** Synchronous, so nothing else can use the connection in between, not even the event store's appends. */
+  const applyUnapplied = (pending: Pending): void => {
+    for (const stored of pending.unapplied) {
+      // Decoded once for every projection; a malformed event stops the projector here, before its batch is written.
+      const event = toProjectedEvent(stored)
+      if (event === null) continue
+      for (const { one, batch } of pending.batches) {
+        if (event.position > one.position && one.handles.has(event.event.type)) batch.apply(event)
+      }
+    }
+    pending.unapplied = []
+  }
+  const applyInReadTransaction = db.transaction(applyUnapplied)
+
+  const add = (pending: Pending, stored: StoredEvent): void => {
+    pending.unapplied.push(stored)
+    pending.last = stored.position
+    pending.events += 1
+    if (pending.unapplied.length >= applyEvery) applyInReadTransaction.deferred(pending)
+  }
+
+  /**
+   * One transaction: every projection behind `last` writes its batch and moves its checkpoint.
+   * Returns the batches written, to be told once the transaction has committed.
+   */
+  const commit = db.transaction((pending: Pending): ProjectionBatch[] => {
+    const { last } = pending
+    applyUnapplied(pending)
+    const written: ProjectionBatch[] = []
+    for (const { one, batch } of pending.batches) {
       if (one.position >= last) continue
       const checkpoint = sql.checkpoint.get(one.projection.name)
       if (checkpoint === undefined || checkpoint.version !== BigInt(one.projection.version) || checkpoint.position !== one.position) {
         throw new CheckpointMoved(one.projection.name)
       }
-      const batch = one.writer.batch()
-      for (const event of events) {
-        if (event !== null && event.position > one.position && one.handles.has(event.event.type)) batch.apply(event)
-      }
       batch.flush()
       sql.advance.run(last, one.projection.name)
+      written.push(batch)
     }
+    return written
   })
 
   /**
@@ -218,23 +288,26 @@ export const createProjector = (options: ProjectorOptions): Projector => {
    * together, and the next event-store commit's fsync makes them durable anyway.
    */
   const synchronous = db.pragma('synchronous', { simple: true }) as number
-  const commitRelaxed = (events: readonly (ProjectedEvent | null)[], last: bigint) => {
+  const commitRelaxed = (pending: Pending) => {
     db.pragma('synchronous = NORMAL')
+    let written: ProjectionBatch[]
     try {
-      commit.immediate(events, last)
+      written = commit.immediate(pending)
     } finally {
       db.pragma(`synchronous = ${synchronous}`)
     }
+    for (const batch of written) batch.committed?.()
   }
 
-  /** Applies a batch; false when the checkpoints moved and the caller must read again from `position()`. */
-  const apply = async (stored: readonly StoredEvent[]): Promise<boolean> => {
-    const last = stored[stored.length - 1]!.position
-    // Decoded once for every projection; a malformed event stops the projector here, before any write.
-    const events = stored.map(toProjectedEvent)
+  /**
+   * Commits what was added since `begin()`; false when the checkpoints moved and the caller must read
+   * again from `position()`. A busy database is waited for: flushing again writes the same rows.
+   */
+  const apply = async (pending: Pending): Promise<boolean> => {
+    const { last } = pending
     for (;;) {
       try {
-        commitRelaxed(events, last)
+        commitRelaxed(pending)
         break
       } catch (error) {
         if (error instanceof CheckpointMoved) {
@@ -256,22 +329,22 @@ export const createProjector = (options: ProjectorOptions): Projector => {
   const catchUp = async (onBatch?: (events: number) => void): Promise<void> => {
     for (let restart = true; restart && !stopping; ) {
       restart = false
-      let batch: StoredEvent[] = []
+      let pending = begin()
       for await (const stored of store.readAll({ fromPosition: position() })) {
         if (stopping) return
-        batch.push(stored)
-        if (batch.length < batchSize) continue
-        if (!(await apply(batch))) {
+        add(pending, stored)
+        if (pending.events < batchSize) continue
+        if (!(await apply(pending))) {
           restart = true
           break
         }
-        onBatch?.(batch.length)
-        batch = []
+        onBatch?.(pending.events)
+        pending = begin()
         // The SQLite store reads without real I/O: give timers and requests a turn between batches.
         await nextTurn()
       }
-      if (restart || batch.length === 0 || stopping) continue
-      if (await apply(batch)) onBatch?.(batch.length)
+      if (restart || pending.events === 0 || stopping) continue
+      if (await apply(pending)) onBatch?.(pending.events)
       else restart = true
     }
   }
@@ -291,15 +364,16 @@ export const createProjector = (options: ProjectorOptions): Projector => {
         for (;;) {
           const first = await next
           if (first.done === true || stopping) return
-          const batch = [first.value]
+          const pending = begin()
+          add(pending, first.value)
           next = events.next()
-          while (batch.length < batchSize) {
+          while (pending.events < batchSize) {
             const ready = await Promise.race([next, nextTurn()])
             if (ready === TURN || ready.done === true) break
-            batch.push(ready.value)
+            add(pending, ready.value)
             next = events.next()
           }
-          if (!(await apply(batch))) {
+          if (!(await apply(pending))) {
             restart = true
             break
           }

@@ -25,7 +25,7 @@ import { rollupGroups, type GroupBy, type GroupSummary } from '../../projections
 import { groupTimelinePoint, timelineDates, type GroupTimelinePoint } from '../../projections/zone-timeline.js'
 import { chapters as seedChapters } from '../../seeds/chapters.js'
 import { zones as seedZones } from '../../seeds/zones.js'
-import type { TargetLedger } from '../ledger/target-ledger.js'
+import { targetStreamId, type TargetLedger } from '../ledger/target-ledger.js'
 import type { SqliteDatabase } from '../store/sqlite-database.js'
 
 export interface ReplayOptions {
@@ -154,7 +154,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
   }
 
   const fullState = (source: Source): DefinedTargetState =>
-    'folded' in source ? source.folded : stateOf(source.head, sql().summary.reports(source.head.targetId))
+    'folded' in source ? source.folded : stateOf(source.head, sql().summary.reports(source.head))
 
   const NOT_FOLDED = Symbol('not folded')
 
@@ -329,8 +329,9 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
     async targetHistory(targetId, { after = 0n, limit = 100, knownAt } = {}) {
       return db.transaction(() => {
         const audit = sql().audit
-        if (!audit.hasTarget(targetId)) return undefined
-        return page(audit.targetEntries(targetId, { after, limit, ...(knownAt === undefined ? {} : { knownAt }) }), limit)
+        const streamId = targetStreamId(targetId)
+        if (!audit.hasStream(streamId)) return undefined
+        return page(audit.streamEntries(streamId, { after, limit, ...(knownAt === undefined ? {} : { knownAt }) }), limit)
       })()
     },
 

@@ -98,12 +98,12 @@ t.test('a projection whose version changed is dropped and replayed on start; the
 
   const { log, lines } = recordingLog()
   const { store: watched, reads } = observed(store)
-  const projector = createProjector({ store: watched, db: store.db, log, projections: [{ ...targetSummarySql, version: 2 }, auditTrailSql] })
+  const projector = createProjector({ store: watched, db: store.db, log, projections: [{ ...targetSummarySql, version: targetSummarySql.version + 1 }, auditTrailSql] })
   await projector.start()
   t.teardown(() => projector.stop())
 
   t.match(lines.filter((line) => line.msg.includes('rebuilt')), [
-    { msg: /^version changed/, obj: { projection: 'target-summary', version: 2, previousVersion: 1 } },
+    { msg: /^version changed/, obj: { projection: 'target-summary', version: targetSummarySql.version + 1, previousVersion: targetSummarySql.version } },
   ])
   t.same(reads.map((read) => read.from), [0n], 'replayed from the start of the log')
   const rowsAfter = readModelRows(store.db)

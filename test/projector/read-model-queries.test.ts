@@ -8,6 +8,7 @@ import { createReadModelQueries } from '../../src/projector/read-model-queries.j
 import { seedCatalog } from '../../src/ledger/seed.js'
 import type { TargetLedger } from '../../src/ledger/target-ledger.js'
 import { craftCentre, projects, tourism, unemployment } from '../domain/fixtures/targets.js'
+import { openSqliteDatabase } from '../../src/store/sqlite-database.js'
 import { openTestLedger } from '../helpers/app.js'
 import { writeHistory } from './fixtures/history.js'
 
@@ -310,4 +311,35 @@ t.test('over a long generated history, every answer from the rows equals the led
   const busiest = (await queries.listTargets()).targets.reduce((a, b) => (b.reportCounts.total > a.reportCounts.total ? b : a))
   const { view } = await ledger.view(busiest.id, { asOf: '2023-09-30' })
   t.strictSame(strip((await queries.target(busiest.id, { asOf: '2023-09-30' })) as never), view, 'a target’s detail lists its reports as the ledger does')
+})
+
+t.test('read models in a file of their own (the EventStoreDB layout) answer as those beside the log', async (t) => {
+  const { store, ledger, dir } = openTestLedger(t, { now: '2024-01-10T02:00:00.000Z' })
+  await writeHistory(store, { events: 2_000, seed: 3 })
+  // Beside the log the audit trail is a view over it; in a file of its own, a copy of every event.
+  const own = openSqliteDatabase(`${dir}/read-models.db`)
+  t.teardown(() => own.close())
+  for (const db of [store.db, own]) await createProjector({ store, db }).rebuild()
+  const beside = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
+  const apart = createReadModelQueries({ db: own, ledger, today: ledger.today })
+  const objectType = (db: typeof own) => db.prepare("SELECT type FROM sqlite_master WHERE name = 'audit_trail'").pluck().get()
+  t.same([objectType(store.db), objectType(own)], ['view', 'table'])
+
+  const ask = async (queries: typeof beside) => {
+    const { targets } = await queries.listTargets()
+    const busiest = targets.reduce((a, b) => (b.reportCounts.total > a.reportCounts.total ? b : a)).id
+    const firstPage = await queries.targetHistory(busiest, { limit: 7 })
+    return {
+      zones: await queries.listZones({ asOf: '2023-09-30' }),
+      targets,
+      firstPage,
+      secondPage: await queries.targetHistory(busiest, { after: BigInt(firstPage!.next!), limit: 7 }),
+      knownEarly: await queries.targetHistory(busiest, { knownAt: '2023-03-01T00:00:00+08:00' }),
+      feed: await queries.events({ after: 500n, limit: 50 }),
+      feedKnown: await queries.events({ limit: 50, knownAt: '2023-02-01T00:00:00.000Z' }),
+    }
+  }
+  const answers = await ask(beside)
+  t.ok(answers.firstPage!.events.length === 7 && answers.feed.events.length === 50 && answers.feedKnown.events.length > 0, 'the questions have answers')
+  t.strictSame(await ask(apart), answers)
 })

@@ -1,0 +1,48 @@
+// Benchmarks that measure a process's peak memory run it as a child of their own: spawning one, and
+// reading its high-water mark from inside.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Runs the script `name` (without extension) that sits beside the module at `importMetaUrl` with
+ * `args`, and parses what it prints as JSON. The child gets this process's node flags, so it runs
+ * .ts sources under a TypeScript loader and .js from dist/ alike.
+ */
+export async function runJsonChild<T>(importMetaUrl: string, name: string, args: readonly string[]): Promise<T> {
+  const script = fileURLToPath(new URL(`./${name}${extname(fileURLToPath(importMetaUrl))}`, importMetaUrl))
+  if (!existsSync(script)) throw new Error(`${script} is missing`)
+  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  const [code] = (await once(child, 'exit')) as [number | null]
+  if (code !== 0) throw new Error(`${name} exited with ${code}`)
+  return JSON.parse(stdout) as T
+}
+
+/** This process's node flags (a TypeScript loader, say) without a script given by -e / -p, which the child would run instead. */
+function loaderFlags(execArgv: readonly string[]): string[] {
+  const flags: string[] = []
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!
+    if (['-e', '--eval', '-p', '--print'].includes(flag)) i += 1
+    else if (!/^--(eval|print)=/.test(flag)) flags.push(flag)
+  }
+  return flags
+}
+
+/**
+ * The high-water mark of this process image. Not `resourceUsage().maxRSS`: Linux carries that over
+ * from the parent across fork and exec, so it would report the parent's memory.
+ */
+export function peakRss(sampled: number): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+    if (kb !== undefined) return Math.max(Number(kb) * 1024, sampled)
+  } catch {
+    // Not Linux: the sampled figure is all there is.
+  }
+  return sampled
+}

@@ -16,6 +16,7 @@ import {
   revisionMatches,
 } from './event-store.js'
 import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js'
+import { SqliteGroupCommit } from './sqlite-group-commit.js'
 import { runMigrations, type Migration } from './sqlite-migrations.js'
 
 export const EVENT_STORE_SCHEMA = 'event-store'
@@ -109,28 +110,45 @@ interface Written {
 
 type Outcome = { ok: true; written: Written } | { ok: false; error: unknown }
 
+/** Appends of one commit, settled once it is durable. */
+interface CommittedAppends {
+  batch: PendingAppend[]
+  outcomes: Outcome[]
+  /** The lowest position the commit wrote; undefined when it wrote no event. */
+  from: bigint | undefined
+}
+
+/** Above every position: reads are unbounded while nothing awaits its sync. */
+const NO_BOUND = 2n ** 63n - 1n
+
 /** Larger than any revision: the upper bound of a backwards read from the end. */
 const MAX_REVISION = 2n ** 63n - 1n
 
 /**
  * Appends are queued and committed together on the next turn of the event loop: one transaction,
- * one fsync, however many appends arrived meanwhile. Inside it each append runs in its own
- * savepoint, in order of arrival, so it sees the appends before it and fails alone.
+ * one fsync, however many appends arrived meanwhile, shared with the other writers of the connection
+ * (Idempotency-Key records) and synced off the event loop (see `SqliteGroupCommit`). Inside it each
+ * append runs in its own savepoint, in order of arrival, so it sees the appends before it and fails
+ * alone. An append settles once its commit is durable.
  *
  * Reads run on the same connection, one page per query: better-sqlite3 is synchronous, so a page
- * never interleaves with a commit, and no statement stays open across an `await`.
+ * never interleaves with a commit, and no statement stays open across an `await`. They stop below
+ * the first commit still waiting for its sync: nothing is read before its append is acknowledged.
  */
 export class SqliteEventStore implements EventStore {
   readonly #pageSize: number
   readonly #pollMs: number
   readonly #onBatchCommitted: ((batch: CommittedBatch) => void) | undefined
   #queue: PendingAppend[] = []
-  #flushScheduled = false
+  #partQueued = false
   #closed = false
   #commitSignal: { promise: Promise<void>; resolve: () => void } | undefined
+  /** Committed appends waiting for their sync, oldest first; reads stop below the first one's positions. */
+  #unsynced: CommittedAppends[] = []
 
   readonly #sql: Statements
-  readonly #commitBatch: { immediate: (batch: PendingAppend[]) => Outcome[] }
+  readonly #group: SqliteGroupCommit
+  readonly #commitBatch: (batch: PendingAppend[]) => Outcome[]
 
   /**
    * Takes ownership of `db` (migrating it): `close()` closes it. Read-model tables may live in the
@@ -146,9 +164,11 @@ export class SqliteEventStore implements EventStore {
     runMigrations(db, EVENT_STORE_SCHEMA, eventStoreMigrations)
 
     this.#sql = prepareStatements(db)
+    this.#group = SqliteGroupCommit.of(db)
 
     const appendInSavepoint = db.transaction((pending: PendingAppend) => this.#write(pending))
-    this.#commitBatch = db.transaction((batch: PendingAppend[]): Outcome[] =>
+    // Runs inside the group's transaction.
+    this.#commitBatch = (batch: PendingAppend[]): Outcome[] =>
       batch.map((pending): Outcome => {
         try {
           return { ok: true, written: appendInSavepoint(pending) }
@@ -158,8 +178,7 @@ export class SqliteEventStore implements EventStore {
           if (!db.inTransaction) throw error
           return { ok: false, error }
         }
-      }),
-    )
+      })
   }
 
   /**
@@ -182,11 +201,9 @@ export class SqliteEventStore implements EventStore {
     }
     return new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push({ streamId, expected: options.expectedRevision, events: serialized, resolve, reject })
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true
-        // setImmediate rather than a microtask: appends issued by I/O callbacks of the same loop
-        // turn (HTTP requests, resolved appends looping again) join this batch.
-        setImmediate(() => this.#flush())
+      if (!this.#partQueued) {
+        this.#partQueued = true
+        this.#group.add(this.#commitPart())
       }
     })
   }
@@ -201,7 +218,7 @@ export class SqliteEventStore implements EventStore {
     while (remaining > 0 && next >= 0n) {
       this.#assertOpen()
       const limit = Math.min(this.#pageSize, remaining)
-      const rows = (forwards ? this.#sql.selectStreamForwards : this.#sql.selectStreamBackwards).all(streamId, next, limit)
+      const rows = (forwards ? this.#sql.selectStreamForwards : this.#sql.selectStreamBackwards).all(streamId, next, this.#bound(), limit)
       for (const row of rows) {
         next = forwards ? row.revision + 1n : row.revision - 1n
         yield toStoredEvent(row)
@@ -246,39 +263,67 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     this.#assertOpen()
-    return this.#sql.selectHeadPosition.get() ?? 0n
+    return this.#sql.selectHeadPosition.get(this.#bound()) ?? 0n
   }
 
-  /** Commits the appends already queued, ends live subscriptions, closes the database. Idempotent. */
+  /** Commits and syncs the appends already queued, ends live subscriptions, closes the database. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#flush()
+    await this.#group.close()
     this.#signalCommit()
     this.db.close()
   }
 
-  #flush(): void {
-    this.#flushScheduled = false
-    const batch = this.#queue
-    if (batch.length === 0) return
-    this.#queue = []
-    let outcomes: Outcome[]
-    try {
-      outcomes = this.#commitBatch.immediate(batch)
-    } catch (error) {
-      // Nothing of the batch was committed (busy, I/O error, disk full): every append fails.
-      for (const pending of batch) pending.reject(error)
-      return
+  /** This store's share of the next group commit: every append queued by the time it runs. */
+  #commitPart() {
+    let taken: PendingAppend[] | undefined
+    let committed: CommittedAppends | undefined
+    return {
+      write: () => {
+        this.#partQueued = false
+        const batch = (taken = this.#queue)
+        this.#queue = []
+        const outcomes = this.#commitBatch(batch)
+        const first = outcomes.find((outcome) => outcome.ok && outcome.written.eventCount > 0)
+        const from = first?.ok === true ? first.written.result.position - BigInt(first.written.eventCount - 1) : undefined
+        committed = { batch, outcomes, from }
+        if (from !== undefined) this.#unsynced.push(committed)
+      },
+      durable: () => {
+        const { batch, outcomes } = committed!
+        this.#synced(committed!)
+        const events = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.written.eventCount : 0), 0)
+        if (events > 0) this.#signalCommit()
+        outcomes.forEach((outcome, index) => {
+          const pending = batch[index]!
+          if (outcome.ok) pending.resolve(outcome.written.result)
+          else pending.reject(outcome.error)
+        })
+        this.#onBatchCommitted?.({ appends: batch.length, events })
+      },
+      // Nothing of the commit was written (busy, I/O error, disk full), or its sync failed: every append
+      // fails. A commit whose sync failed stays unreadable, since it may not be on disk.
+      failed: (error: unknown, written: boolean) => {
+        if (committed !== undefined && !written) this.#synced(committed)
+        if (taken === undefined) {
+          this.#partQueued = false
+          taken = this.#queue
+          this.#queue = []
+        }
+        for (const pending of taken) pending.reject(error)
+      },
     }
-    const events = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.written.eventCount : 0), 0)
-    if (events > 0) this.#signalCommit()
-    outcomes.forEach((outcome, index) => {
-      const pending = batch[index]!
-      if (outcome.ok) pending.resolve(outcome.written.result)
-      else pending.reject(outcome.error)
-    })
-    this.#onBatchCommitted?.({ appends: batch.length, events })
+  }
+
+  #synced(committed: CommittedAppends): void {
+    const at = this.#unsynced.indexOf(committed)
+    if (at !== -1) this.#unsynced.splice(at, 1)
+  }
+
+  /** Reads stop below the positions of the first commit not yet durable. */
+  #bound(): bigint {
+    return this.#unsynced[0]?.from ?? NO_BOUND
   }
 
   #write({ streamId, expected, events }: PendingAppend): Written {
@@ -312,7 +357,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   #readAfter(position: bigint, limit: number): StoredEvent[] {
-    return this.#sql.selectAfter.all(position, limit).map(toStoredEvent)
+    return this.#sql.selectAfter.all(position, this.#bound(), limit).map(toStoredEvent)
   }
 
   #assertOpen(): void {
@@ -357,21 +402,22 @@ function prepareStatements(db: SqliteDatabase) {
         'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .safeIntegers(true),
+    // The `position < ?` bound hides commits still waiting for their sync (see `#bound`).
     selectStreamForwards: db
-      .prepare<[string, bigint, number], EventRow>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      .prepare<[string, bigint, bigint, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? AND position < ? ORDER BY revision ASC LIMIT ?',
       )
       .safeIntegers(true),
     selectStreamBackwards: db
-      .prepare<[string, bigint, number], EventRow>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      .prepare<[string, bigint, bigint, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? AND position < ? ORDER BY revision DESC LIMIT ?',
       )
       .safeIntegers(true),
     selectAfter: db
-      .prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
+      .prepare<[bigint, bigint, number], EventRow>('SELECT * FROM events WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?')
       .safeIntegers(true),
     selectHeadPosition: db
-      .prepare<[], bigint>('SELECT coalesce(max(position), 0) FROM events')
+      .prepare<[bigint], bigint>('SELECT coalesce(max(position), 0) FROM events WHERE position < ?')
       .pluck()
       .safeIntegers(true),
   }

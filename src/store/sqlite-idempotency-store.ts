@@ -1,6 +1,7 @@
 // Durable Idempotency-Key records: the completed response of each (principal, key), kept until it expires.
 import type { Clock } from '../ledger/clock.js'
 import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js'
+import { SqliteGroupCommit } from './sqlite-group-commit.js'
 import { runMigrations, type Migration } from './sqlite-migrations.js'
 
 export const IDEMPOTENCY_SCHEMA = 'idempotency'
@@ -107,9 +108,10 @@ export function openSqliteIdempotencyStore(options: OpenSqliteIdempotencyStoreOp
 }
 
 /**
- * Saves are queued and committed together on the next turn of the event loop, like the event
- * store's group commit: the responses of the writes one event-store batch settled share one
- * transaction and one fsync. A due purge of expired rows rides along in the same transaction.
+ * Saves are queued and committed together on the next turn of the event loop, in the connection's
+ * group commit (`SqliteGroupCommit`): with the events in the same file, the responses of the writes
+ * one commit settled ride along with the appends of the next one, in one transaction and one sync.
+ * A due purge of expired rows rides along too. A save resolves once its commit is durable.
  */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #clock: Clock
@@ -118,9 +120,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #purgeBatchSize: number
   readonly #onBatchCommitted: SqliteIdempotencyStoreOptions['onBatchCommitted']
   readonly #sql: Statements
-  readonly #commitBatch: { immediate: (batch: PendingSave[]) => number }
+  readonly #group: SqliteGroupCommit
+  readonly #commitBatch: (batch: PendingSave[]) => number
   #queue: PendingSave[] = []
-  #flushScheduled = false
+  #partQueued = false
   #lastPurgeMs = Number.NEGATIVE_INFINITY
   #closed = false
 
@@ -139,7 +142,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.#onBatchCommitted = options.onBatchCommitted
     runMigrations(db, IDEMPOTENCY_SCHEMA, idempotencyMigrations)
     this.#sql = prepareStatements(db)
-    this.#commitBatch = db.transaction((batch: PendingSave[]): number => {
+    this.#group = SqliteGroupCommit.of(db)
+    // Runs inside the group's transaction.
+    this.#commitBatch = (batch: PendingSave[]): number => {
       for (const { principalId, key, record } of batch) {
         this.#sql.upsert.run({
           principalId,
@@ -153,7 +158,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         })
       }
       return this.#purgeIfDue()
-    })
+    }
   }
 
   find(principalId: string, key: string): IdempotencyRecord | undefined {
@@ -181,11 +186,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     }
     return new Promise<IdempotencyRecord>((resolve, reject) => {
       this.#queue.push({ principalId, key, record, resolve, reject })
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true
-        // setImmediate, not a microtask: the responses of one event-store batch reach onSend in
-        // the same loop turn, and all of them join this commit.
-        setImmediate(() => this.#flush())
+      if (!this.#partQueued) {
+        this.#partQueued = true
+        this.#group.add(this.#commitPart())
       }
     })
   }
@@ -198,28 +201,42 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return Number(this.#sql.purgeAll.run(now).changes)
   }
 
-  /** Commits the saves already queued; closes the database only if this store opened it. Idempotent. */
+  /** Commits and syncs the saves already queued; closes the database only if this store opened it. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return
-    this.#flush()
     this.#closed = true
-    if (this.#ownsDb) this.#db.close()
+    if (this.#ownsDb) {
+      await this.#group.close()
+      this.#db.close()
+    } else {
+      await this.#group.flush()
+    }
   }
 
-  #flush(): void {
-    this.#flushScheduled = false
-    const batch = this.#queue
-    if (batch.length === 0) return
-    this.#queue = []
-    let purged: number
-    try {
-      purged = this.#commitBatch.immediate(batch)
-    } catch (error) {
-      for (const pending of batch) pending.reject(error)
-      return
+  /** This store's share of the next group commit: every save queued by the time it runs. */
+  #commitPart() {
+    let taken: PendingSave[] | undefined
+    let purged = 0
+    return {
+      write: () => {
+        this.#partQueued = false
+        const batch = (taken = this.#queue)
+        this.#queue = []
+        purged = this.#commitBatch(batch)
+      },
+      durable: () => {
+        for (const pending of taken!) pending.resolve(pending.record)
+        this.#onBatchCommitted?.({ records: taken!.length, purged })
+      },
+      failed: (error: unknown) => {
+        if (taken === undefined) {
+          this.#partQueued = false
+          taken = this.#queue
+          this.#queue = []
+        }
+        for (const pending of taken) pending.reject(error)
+      },
     }
-    for (const pending of batch) pending.resolve(pending.record)
-    this.#onBatchCommitted?.({ records: batch.length, purged })
   }
 
   #purgeIfDue(): number {

@@ -52,8 +52,12 @@ export const daysBetween = (a: IsoDate, b: IsoDate): number => dayNumber(b) - da
 
 export const addDays = (date: IsoDate, days: number): IsoDate => fromDayNumber(dayNumber(date) + days)
 
-/** Valid `YYYY-MM-DD` strings order lexically; validate before comparing. */
-export const compareDates = (a: IsoDate, b: IsoDate): number => dayNumber(a) - dayNumber(b)
+/**
+ * Negative, zero or positive as a is before, on or after b. Valid `YYYY-MM-DD` strings (four-digit
+ * years, as every schema checks) order lexically, so no parsing: the decider and the projections
+ * compare dates for every report of a target on every write.
+ */
+export const compareDates = (a: IsoDate, b: IsoDate): number => (a < b ? -1 : a > b ? 1 : 0)
 
 export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (compareDates(a, b) <= 0 ? a : b)
 

@@ -22,6 +22,8 @@ const schema = [
     causation_id    TEXT,
     idempotency_key TEXT,
     schema_version  INTEGER NOT NULL,
+    -- 1 for made-up demo data (metadata.synthetic), else 0.
+    synthetic       INTEGER NOT NULL,
     reason          TEXT,
     prev_hash       TEXT    NOT NULL,
     hash            TEXT    NOT NULL,
@@ -47,6 +49,7 @@ export const auditTrailColumns = [
   'causation_id',
   'idempotency_key',
   'schema_version',
+  'synthetic',
   'reason',
   'prev_hash',
   'hash',
@@ -66,6 +69,7 @@ interface AuditRow {
   causation_id: string | null
   idempotency_key: string | null
   schema_version: bigint
+  synthetic: bigint
   reason: string | null
   prev_hash: string
   hash: string
@@ -84,6 +88,7 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   causationId: row.causation_id,
   idempotencyKey: row.idempotency_key,
   schemaVersion: Number(row.schema_version),
+  synthetic: row.synthetic === 1n,
   reason: row.reason,
   prevHash: row.prev_hash,
   hash: row.hash,
@@ -158,6 +163,7 @@ export const auditTrailSql: SqlProjection = {
               projected.causationId,
               projected.idempotencyKey,
               projected.schemaVersion,
+              projected.synthetic ? 1 : 0,
               reasonOf(event),
               projected.prevHash,
               projected.hash,

@@ -15,6 +15,8 @@ export interface AuditEntry {
   causationId: string | null
   idempotencyKey: string | null
   schemaVersion: number
+  /** Made-up demo data (`target-ledger demo`), as its metadata says. */
+  synthetic: boolean
   /** The reason the event gives, where its type has one (decrease, correction, rejection, revision, closure). */
   reason: string | null
   prevHash: string
@@ -57,6 +59,7 @@ export const auditEntryOf = (projected: ProjectedEvent): AuditEntry => {
     causationId: projected.causationId,
     idempotencyKey: projected.idempotencyKey,
     schemaVersion: projected.schemaVersion,
+    synthetic: projected.synthetic,
     reason: reasonOf(event),
     prevHash: projected.prevHash,
     hash: projected.hash,
@@ -68,7 +71,8 @@ export const auditEntryOf = (projected: ProjectedEvent): AuditEntry => {
 export const auditTrail: Projection<AuditEntry | null> = {
   name: 'audit-trail',
   // 2: indexed by (stream, revision) rather than (target, position); data as stored, not as decoded.
-  version: 2,
+  // 3: the `synthetic` flag of demo events.
+  version: 3,
   handles: ['TargetDefined', 'ProgressReported', 'ReportCorrected', 'ReportAccepted', 'ReportRejected', 'TargetRevised', 'TargetClosed'],
   evolve: (entry, projected) => entry ?? auditEntryOf(projected),
 }

@@ -14,6 +14,8 @@ export interface ProjectedEvent {
   causationId: string | null
   idempotencyKey: string | null
   schemaVersion: number
+  /** Made-up demo data (`target-ledger demo`): `synthetic: true` in the event's metadata. */
+  synthetic: boolean
   prevHash: string
   hash: string
   /**

@@ -30,6 +30,7 @@ const expressions: Record<(typeof auditTrailColumns)[number], string> = {
   causation_id: `e.metadata ->> '$.causationId'`,
   idempotency_key: `e.metadata ->> '$.idempotencyKey'`,
   schema_version: `e.metadata ->> '$.schemaVersion'`,
+  synthetic: `coalesce(e.metadata ->> '$.synthetic', 0)`,
   reason: `e.data ->> '$.reason'`,
   prev_hash: `e.metadata ->> '$.prevHash'`,
   hash: `e.metadata ->> '$.hash'`,

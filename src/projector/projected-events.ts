@@ -116,7 +116,9 @@ const fitsMetadata = (metadata: unknown): metadata is Record<string, unknown> & 
   if (!isObject(actor) || typeof actor['id'] !== 'string' || actor['id'].length === 0 || !roleSet.has(actor['role'])) return false
   const zones = actor['zones']
   if (zones !== undefined && !(Array.isArray(zones) && zones.every((zone) => typeof zone === 'string'))) return false
+  const synthetic = metadata['synthetic']
   return (
+    (synthetic === undefined || synthetic === true) &&
     typeof recordedAt === 'string' &&
     instantPattern.test(recordedAt) &&
     typeof correlationId === 'string' &&
@@ -152,6 +154,7 @@ const decodeReportEvent = (stored: StoredEvent, targetId: string): ProjectedEven
     causationId: (metadata['causationId'] as string | undefined) ?? null,
     idempotencyKey: (metadata['idempotencyKey'] as string | undefined) ?? null,
     schemaVersion: metadata['schemaVersion'] as number,
+    synthetic: metadata['synthetic'] === true,
     prevHash: metadata['prevHash'] as string,
     hash: metadata['hash'] as string,
   }
@@ -174,6 +177,7 @@ export const toProjectedEvent = (stored: StoredEvent): ProjectedEvent | null => 
     causationId: metadata.causationId ?? null,
     idempotencyKey: metadata.idempotencyKey ?? null,
     schemaVersion: metadata.schemaVersion,
+    synthetic: metadata.synthetic === true,
     prevHash: metadata.prevHash,
     hash,
     storedData: stored.data,

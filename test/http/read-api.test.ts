@@ -4,6 +4,8 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { zones } from '../../seeds/zones.js'
+import { generateDemoHistory } from '../../src/ledger/demo-history.js'
+import { loadDemoHistory } from '../../src/ledger/demo-loader.js'
 import { bearer, build } from '../helpers/app.js'
 
 const catalog = loadCatalog()
@@ -135,7 +137,7 @@ t.test('GET /v1/targets/:id/history: the audit trail with actors, reasons and a 
   const all = (await get(app, `/v1/targets/${target}/history`)).json()
   t.same(all.events.map((event: { type: string }) => event.type), ['TargetDefined', 'ProgressReported', 'ProgressReported'])
   t.equal(all.next, null)
-  t.match(all.events[1], { actor: { id: agency, role: 'agency' }, revision: '1', reason: null })
+  t.match(all.events[1], { actor: { id: agency, role: 'agency' }, revision: '1', reason: null, synthetic: false })
   t.equal(all.events[2].reason, '两个项目撤资')
   t.equal(all.events[0].prevHash, '0'.repeat(64), 'the chain starts at 64 zeros')
   for (let i = 1; i < all.events.length; i++) t.equal(all.events[i].prevHash, all.events[i - 1].hash, `event ${i} chains to the one before`)
@@ -238,4 +240,14 @@ t.test('reads need a token unless PUBLIC_READ', async (t) => {
   const open = await build(t, { publicRead: true })
   t.equal((await open.app.inject({ method: 'GET', url: '/v1/zones' })).statusCode, 200)
   t.equal((await open.app.inject({ method: 'GET', url: '/v1/exports/targets.csv' })).statusCode, 200)
+})
+
+t.test('the audit trail says which events are made-up demo data', async (t) => {
+  const { app, store, projector } = await build(t, { seed: false, now: '2024-02-01T02:00:00.000Z' })
+  const steps = generateDemoHistory(catalog).filter((step) => step.targetId === target)
+  await loadDemoHistory(store, steps)
+  t.ok(await projector.waitFor(await store.headPosition()), 'the read models reached the demo events')
+  const history = (await get(app, `/v1/targets/${target}/history?limit=1000`)).json()
+  t.equal(history.events.length, steps.length, 'one event per demo step')
+  t.ok(history.events.every((event: { synthetic: boolean }) => event.synthetic === true), 'every one of them synthetic')
 })

@@ -18,6 +18,7 @@ t.test('an entry carries the event’s place in the log, its actor, recorded tim
     causationId: null,
     idempotencyKey: null,
     schemaVersion: 1,
+    synthetic: false,
     reason: 'recount',
     prevHash: event!.prevHash,
     hash: event!.hash,

@@ -147,6 +147,7 @@ export const auditEventSchema = z
     causationId: z.string().nullable(),
     idempotencyKey: z.string().nullable(),
     schemaVersion: z.number().int(),
+    synthetic: z.boolean().describe('Made-up demo data (`target-ledger demo`): `synthetic: true` in the event’s hashed metadata'),
     reason: z.string().nullable().describe('The reason the event gives (decrease, correction, rejection, revision, closure)'),
     prevHash: sha256Hex,
     hash: sha256Hex.describe('sha256(prevHash ‖ RFC 8785 JSON of {streamId, revision, type, data, metadata without hash})'),

@@ -79,6 +79,8 @@ const strings = {
   stagesDone: { zh: '已完成阶段', en: 'Stages done' },
   unreported: { zh: '未报送', en: 'unreported' },
   overdue: { zh: '逾期未报', en: 'overdue' },
+  synthetic: { zh: '演示', en: 'demo' },
+  syntheticNote: { zh: '演示数据(合成,非真实上报)', en: 'made-up demo data, not a real report' },
   closedOn: { zh: '关闭于', en: 'closed on' },
 }
 

@@ -77,7 +77,7 @@ const auditRows = (events) =>
     h('tr', { 'data-position': event.position },
       h('td', { class: 'num position' }, event.position),
       h('td', { class: 'num revision' }, event.revision),
-      h('td', { class: 'type' }, eventLabel(event.type)),
+      h('td', { class: 'type' }, eventLabel(event.type), event.synthetic ? h('span', { class: 'flag synthetic', title: t('syntheticNote') }, t('synthetic')) : null),
       h('td', {}, actor(event.actor)),
       h('td', { class: 'recorded' }, instant(event.recordedAt)),
       h('td', { class: 'reason' }, event.reason ?? ''),

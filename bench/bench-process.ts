@@ -1,6 +1,6 @@
 // Benchmarks that measure a process's peak memory run it as a child of their own: spawning one, and
 // reading its high-water mark from inside.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
@@ -45,4 +45,20 @@ export function peakRss(sampled: number): number {
     // Not Linux: the sampled figure is all there is.
   }
   return sampled
+}
+
+/** This environment without the service's own variables: a bench sets the ones it needs, the rest default. */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  const own = ['STORE', 'EVENTSTORE_URL', 'PRINCIPALS_FILE', 'PUBLIC_READ', 'SEED', 'DEMO_DATA', 'RATE_LIMIT_WINDOW', 'IDEMPOTENCY_TTL', 'TIME_ZONE']
+  for (const name of own) delete env[name]
+  return env
+}
+
+/** SIGTERM: the server drains and closes the store (and writes its CPU profile, when asked to). */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
 }

@@ -1,13 +1,13 @@
 // Issue #8's goals for the dashboard's ranking view: page weight and first render, in Chromium on loopback
 // against `target-ledger serve --demo-data`, cold visits and warm reloads measured side by side.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, ConsoleMessage, Page, Response } from 'playwright-core'
+import { inheritedEnv, stop } from './bench-process.js'
 import { findChromium, launchChromium } from './chromium.js'
 
 export interface DashboardBenchOptions {
@@ -257,19 +257,3 @@ async function startDemoServer(dir: string): Promise<{ child: ChildProcess; url:
   }
 }
 
-/** This environment without the service's own variables: the bench sets the ones it needs, the rest default. */
-function inheritedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  for (const name of ['STORE', 'EVENTSTORE_URL', 'PRINCIPALS_FILE', 'PUBLIC_READ', 'SEED', 'DEMO_DATA', 'RATE_LIMIT_WINDOW', 'TIME_ZONE']) {
-    delete env[name]
-  }
-  return env
-}
-
-/** SIGTERM: the server drains and closes the store. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  await exited
-}

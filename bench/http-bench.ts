@@ -12,6 +12,7 @@ import Database from 'better-sqlite3'
 import type { TargetDefinition } from '../domain/target.js'
 import { loadCatalog } from '../seeds/catalog-loader.js'
 import { readDemoPrincipals } from '../src/http/principals.js'
+import { inheritedEnv, stop } from './bench-process.js'
 
 export interface HttpBenchOptions {
   /** Total time given to each of the two measurements. Default 10000. */
@@ -379,21 +380,6 @@ async function startRealServer(
   }
 }
 
-/** This environment without the service's own variables: the bench sets the ones it needs, the rest default. */
-function inheritedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  for (const name of ['STORE', 'EVENTSTORE_URL', 'PRINCIPALS_FILE', 'PUBLIC_READ', 'SEED', 'RATE_LIMIT_WINDOW', 'IDEMPOTENCY_TTL', 'TIME_ZONE']) {
-    delete env[name]
-  }
-  return env
-}
-
-/** SIGTERM: the server drains and closes the store (and writes its CPU profile, when asked to). */
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  await exited
-}
 
 function countReports(file: string): number {
   const db = new Database(file, { readonly: true })

@@ -1,9 +1,10 @@
-// Benchmarks that measure a process's peak memory run it as a child of their own: spawning one, and
-// reading its high-water mark from inside.
+// Benchmarks run what they measure in processes of their own: scripts whose peak memory is read from
+// inside, and `target-ledger serve` itself.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, readFileSync } from 'node:fs'
-import { extname } from 'node:path'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -48,7 +49,7 @@ export function peakRss(sampled: number): number {
 }
 
 /** This environment without the service's own variables: a bench sets the ones it needs, the rest default. */
-export function inheritedEnv(): NodeJS.ProcessEnv {
+function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   const own = ['STORE', 'EVENTSTORE_URL', 'PRINCIPALS_FILE', 'PUBLIC_READ', 'SEED', 'DEMO_DATA', 'RATE_LIMIT_WINDOW', 'IDEMPOTENCY_TTL', 'TIME_ZONE']
   for (const name of own) delete env[name]
@@ -61,4 +62,51 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = once(child, 'exit')
   child.kill('SIGTERM')
   await exited
+}
+
+const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
+
+export interface ServeOptions {
+  /** DATA_DIR goes to `<dir>/data`, the server's log to `<dir>/server.log`. */
+  dir: string
+  /** After `serve`, e.g. `--demo-data`. */
+  args?: readonly string[]
+  /** Node's own, e.g. `--cpu-prof`. */
+  nodeFlags?: readonly string[]
+  timeoutMs?: number
+}
+
+/**
+ * `target-ledger serve` in a process of its own, as an operator starts it (demo principals, info logs
+ * to a file, so reading them costs the load generator nothing), except for a rate limit no run
+ * reaches. Resolves once it listens, with its address; a server that does not get there is stopped.
+ */
+export async function startServe({ dir, args = [], nodeFlags = [], timeoutMs = 120_000 }: ServeOptions): Promise<{ child: ChildProcess & { pid: number }; url: string; file: string }> {
+  const logFile = join(dir, 'server.log')
+  const log = openSync(logFile, 'w')
+  const child = spawn(process.execPath, [...nodeFlags, cliMain, 'serve', ...args], {
+    env: {
+      ...inheritedEnv(),
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MAX: String(1_000_000_000),
+    },
+    stdio: ['ignore', log, 'inherit'],
+  }) as ChildProcess & { pid: number }
+  closeSync(log)
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}); its log:\n${readFileSync(logFile, 'utf8')}`)
+    if (performance.now() > deadline) {
+      await stop(child)
+      throw new Error(`the server did not start listening in ${timeoutMs / 1000} s`)
+    }
+    // The line pino logs once listening carries the docs address; a line still being written is skipped.
+    const docs = /"docs":"(http:[^"]+)\/docs"/.exec(readFileSync(logFile, 'utf8'))?.[1]
+    if (docs !== undefined) return { child, url: docs, file: join(dir, 'data', 'ledger.db') }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }

@@ -1,13 +1,12 @@
 // Issue #8's goals for the dashboard's ranking view: page weight and first render, in Chromium on loopback
 // against `target-ledger serve --demo-data`, cold visits and warm reloads measured side by side.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, ConsoleMessage, Page, Response } from 'playwright-core'
-import { inheritedEnv, stop } from './bench-process.js'
+import { startServe, stop } from './bench-process.js'
 import { findChromium, launchChromium } from './chromium.js'
 
 export interface DashboardBenchOptions {
@@ -48,7 +47,6 @@ export type DashboardBenchResult = { skipped: string } | { cold: Summary; warm: 
 export const PAGE_WEIGHT_GOAL_BYTES = 300 * 1024
 export const FIRST_RENDER_GOAL_MS = 1000
 
-const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
 /** A day of the demo year with reports and verdicts in it; explicit, so the figures do not move with the calendar. */
 const asOf = '2023-06-30'
 const zones = 11
@@ -75,7 +73,8 @@ export async function runDashboardBench(options: DashboardBenchOptions = {}): Pr
       return { skipped }
     }
     const started = performance.now()
-    const real = await startDemoServer(dir)
+    // Up once the demo year is loaded and the read models have caught up with it.
+    const real = await startServe({ dir, args: ['--demo-data'] })
     server = real.child
     const url = `${real.url}/#/?asOf=${asOf}`
     print(
@@ -222,38 +221,4 @@ function summarize(loads: readonly LoadFigures[]): Summary {
   }
 }
 
-/**
- * `target-ledger serve --demo-data` in a process of its own, as an operator starts it on an empty
- * DATA_DIR (demo principals, public reads, info logs to a file), except for a rate limit no run reaches.
- * It answers once the demo year is loaded and the read models have caught up with it.
- */
-async function startDemoServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const logFile = join(dir, 'server.log')
-  const log = openSync(logFile, 'w')
-  const child = spawn(process.execPath, [cliMain, 'serve', '--demo-data'], {
-    env: {
-      ...inheritedEnv(),
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_MAX: String(1_000_000_000),
-    },
-    stdio: ['ignore', log, 'inherit'],
-  })
-  closeSync(log)
-  const deadline = performance.now() + 120_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}); its log:\n${readFileSync(logFile, 'utf8')}`)
-    if (performance.now() > deadline) {
-      await stop(child)
-      throw new Error('the server did not start listening in 120 s')
-    }
-    // The line pino logs once listening carries the docs address; a line still being written is skipped.
-    const docs = /"docs":"(http:[^"]+)\/docs"/.exec(readFileSync(logFile, 'utf8'))?.[1]
-    if (docs !== undefined) return { child, url: docs }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -12,7 +12,7 @@ import Database from 'better-sqlite3'
 import type { TargetDefinition } from '../domain/target.js'
 import { loadCatalog } from '../seeds/catalog-loader.js'
 import { readDemoPrincipals } from '../src/http/principals.js'
-import { inheritedEnv, stop } from './bench-process.js'
+import { startServe, stop } from './bench-process.js'
 
 export interface HttpBenchOptions {
   /** Total time given to each of the two measurements. Default 10000. */
@@ -55,7 +55,6 @@ export const P99_GOAL_MS = 25
 /** Statuses a correct run may see: conflicts, preconditions and rate limits are answers, not failures. */
 const intendedStatuses = new Set([409, 412, 429])
 
-const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
 const bareServer = fileURLToPath(new URL('./http-bench-server.js', import.meta.url))
 /** Within every target's period (2023) and before today. */
 const asOf = '2023-06-30'
@@ -76,7 +75,12 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
         `autocannon in this one (2 cores: the load generator must not share the server's event loop)`,
     )
     const bare = await startBareServer(servers)
-    const real = await startRealServer(servers, dir, options.cpuProfileDir)
+    const real = await startServe({
+      dir,
+      timeoutMs: 60_000,
+      ...(options.cpuProfileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] }),
+    })
+    servers.push(real.child)
     const bareLoad = reportLoad(catalog, 'bare')
     // Nothing is stored, so no stage is ever done: the ceiling gets the same mix of bodies, milestones included.
     bareLoad.startPhase(0, Number.POSITIVE_INFINITY)
@@ -338,47 +342,6 @@ async function startBareServer(servers: ChildProcess[]): Promise<{ url: string; 
   return { url: `http://127.0.0.1:${port}`, pid: child.pid }
 }
 
-/**
- * `target-ledger serve` as an operator runs it (demo principals, seeded catalog, info logs), except for
- * a rate limit no run reaches. Its logs go to a file, so reading them costs the load generator nothing.
- */
-async function startRealServer(
-  servers: ChildProcess[],
-  dir: string,
-  cpuProfileDir: string | undefined,
-): Promise<{ child: ChildProcess & { pid: number }; url: string; file: string }> {
-  const logFile = join(dir, 'server.log')
-  const log = openSync(logFile, 'w')
-  const flags = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`]
-  const child = spawn(process.execPath, [...flags, cliMain, 'serve'], {
-    env: {
-      ...inheritedEnv(),
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_MAX: String(1_000_000_000),
-    },
-    stdio: ['ignore', log, 'inherit'],
-  })
-  closeSync(log)
-  servers.push(child)
-  const deadline = performance.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}); its log:\n${readFileSync(logFile, 'utf8')}`)
-    if (performance.now() > deadline) throw new Error('the server did not start listening in 60 s')
-    const listening = readFileSync(logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { docs?: string })
-      .find((line) => line.docs !== undefined)
-    if (listening !== undefined) {
-      return { child: child as ChildProcess & { pid: number }, url: listening.docs!.replace(/\/docs$/, ''), file: join(dir, 'data', 'ledger.db') }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 
 function countReports(file: string): number {

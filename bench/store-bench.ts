@@ -65,7 +65,8 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
   const concurrentStore = openSqliteEventStore({ file: join(dir, 'concurrent.db'), onBatchCommitted: () => (commits += 1) })
   try {
     print(
-      `store bench: single-event durable appends, WAL + synchronous=FULL, ${durationMs} ms each in ${rounds} interleaved rounds, in ${dir}`,
+      `store bench: single-event durable appends in WAL (raw: synchronous=FULL, an fsync in every COMMIT; store: group commit, ` +
+        `acknowledged after an fdatasync of the WAL), ${durationMs} ms each in ${rounds} interleaved rounds, in ${dir}`,
     )
     const raw = measurement(rawCommitLoop(rawDb))
     const sequential = measurement(sequentialAppends(sequentialStore))

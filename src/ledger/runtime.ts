@@ -23,8 +23,8 @@ export interface Runtime {
    * DATA_DIR/read-models.db with esdb. The projector writes it, the queries read it.
    */
   readModels: SqliteDatabase
-  /** Not started: `serve` starts it (catch-up, then live); `rebuild` rebuilds with it. */
-  projector: Projector
+  /** Created on first use, not started: `serve` starts it (catch-up, then live); `rebuild` rebuilds with it. */
+  readonly projector: Projector
   queries: ReadModelQueries
   /** Idempotency-Key records, in the read-model database (with the events when embedded). */
   idempotency: SqliteIdempotencyStore
@@ -48,13 +48,26 @@ export const openRuntime = (config: Config, { clock = systemClock, log }: Runtim
   const idempotency = createSqliteIdempotencyStore(readModels, { clock, ttlMs: config.IDEMPOTENCY_TTL })
   const thresholds = { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP }
   const ledger = createTargetLedger({ store, clock, timeZone: config.TIME_ZONE, thresholds })
-  const projector = createProjector({ store, db: readModels, ...(log ? { log } : {}) })
   const queries = createReadModelQueries({ db: readModels, ledger, today: () => ledger.today(), thresholds })
+  // Made on first use: it migrates the read models (and rebuilds a projection whose version changed),
+  // which commands that only read the log (verify, digest) must not do.
+  let projector: Projector | undefined
   const close = async () => {
-    await projector.stop()
+    await projector?.stop()
     await idempotency.close()
     if (sqliteStore === undefined) readModels.close()
     await store.close()
   }
-  return { location, store, ledger, readModels, projector, queries, idempotency, close }
+  return {
+    location,
+    store,
+    ledger,
+    readModels,
+    get projector() {
+      return (projector ??= createProjector({ store, db: readModels, ...(log ? { log } : {}) }))
+    },
+    queries,
+    idempotency,
+    close,
+  }
 }

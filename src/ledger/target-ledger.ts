@@ -101,8 +101,6 @@ export interface TargetLedger {
   execute(targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult>
   /** The target as of a day (default today), from everything known at `knownAt` (default now). */
   view(targetId: string, options?: ReadOptions): Promise<{ view: TargetView; revision: bigint }>
-  /** Every defined target, in definition order. Reads the whole log: replaced by projections for large logs. */
-  viewAll(options?: ReadOptions): Promise<TargetView[]>
   today(): IsoDate
 }
 
@@ -351,16 +349,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     return { view: viewAt(loaded.state, { asOf: asOf ?? today(), thresholds }), revision: loaded.revision ?? 0n }
   }
 
-  const viewAll = async ({ asOf, knownAt }: ReadOptions = {}): Promise<TargetView[]> => {
-    const states = new Map<string, TargetState>()
-    for await (const stored of store.readAll()) {
-      if (!stored.streamId.startsWith(targetStreamPrefix)) continue
-      const { event } = decodeTargetEvent(stored)
-      states.set(stored.streamId, foldKnown(states.get(stored.streamId) ?? initialState, event, knownAt))
-    }
-    const day = asOf ?? today()
-    return [...states.values()].filter(isDefined).map((state) => viewAt(state, { asOf: day, thresholds }))
-  }
 
-  return { load, execute, view, viewAll, today }
+
+  return { load, execute, view, today }
 }

@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { roles, type RecordedTargetEvent } from '../../domain/index.js'
 import type { ProjectedEvent } from '../../projections/projected-event.js'
 import { decodeTargetEvent } from '../ledger/event-codec.js'
+import type { EventMetadata } from '../ledger/event-metadata.js'
 import { targetStreamPrefix } from '../ledger/target-ledger.js'
 import type { StoredEvent } from '../store/event-store.js'
 
@@ -134,7 +135,7 @@ const fitsMetadata = (metadata: unknown): metadata is Record<string, unknown> & 
 }
 
 /** A report event that passes the structural check, without copying its data; undefined for the zod path. */
-const decodeReportEvent = (stored: StoredEvent, targetId: string): ProjectedEvent | undefined => {
+const decodeReportEvent = (stored: StoredEvent): { event: RecordedTargetEvent; metadata: EventMetadata } | undefined => {
   const shape = shapes[stored.type]
   const { data, metadata } = stored
   if (shape === undefined || !fitsShape(shape, data) || !fitsMetadata(metadata)) return undefined
@@ -144,32 +145,19 @@ const decodeReportEvent = (stored: StoredEvent, targetId: string): ProjectedEven
     data,
     context: { actor: { id: actor.id, role: actor.role }, recordedAt: metadata['recordedAt'] },
   } as RecordedTargetEvent
-  return {
-    event,
-    targetId,
-    streamId: stored.streamId,
-    revision: stored.revision,
-    position: stored.position,
-    correlationId: metadata['correlationId'] as string,
-    causationId: (metadata['causationId'] as string | undefined) ?? null,
-    idempotencyKey: (metadata['idempotencyKey'] as string | undefined) ?? null,
-    schemaVersion: metadata['schemaVersion'] as number,
-    synthetic: metadata['synthetic'] === true,
-    prevHash: metadata['prevHash'] as string,
-    hash: metadata['hash'] as string,
-  }
+  // fitsMetadata checked every field eventMetadataSchema reads.
+  return { event, metadata: metadata as unknown as EventMetadata }
 }
 
 /** null for events outside target streams: the checkpoint moves past them, no projection sees them. */
 export const toProjectedEvent = (stored: StoredEvent): ProjectedEvent | null => {
   if (!stored.streamId.startsWith(targetStreamPrefix)) return null
-  const targetId = stored.streamId.slice(targetStreamPrefix.length)
-  const fast = decodeReportEvent(stored, targetId)
-  if (fast !== undefined) return fast
-  const { event, metadata, hash } = decodeTargetEvent(stored)
+  const fast = decodeReportEvent(stored)
+  // The zod path may normalise the data: projections then keep the stored form beside it.
+  const { event, metadata } = fast ?? decodeTargetEvent(stored)
   return {
     event,
-    targetId,
+    targetId: stored.streamId.slice(targetStreamPrefix.length),
     streamId: stored.streamId,
     revision: stored.revision,
     position: stored.position,
@@ -179,7 +167,7 @@ export const toProjectedEvent = (stored: StoredEvent): ProjectedEvent | null => 
     schemaVersion: metadata.schemaVersion,
     synthetic: metadata.synthetic === true,
     prevHash: metadata.prevHash,
-    hash,
-    storedData: stored.data,
+    hash: metadata.hash,
+    ...(fast === undefined ? { storedData: stored.data } : {}),
   }
 }

@@ -6,7 +6,7 @@ import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { createProjector } from '../../src/projector/projector.js'
 import { createReadModelQueries } from '../../src/projector/read-model-queries.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
-import type { TargetLedger } from '../../src/ledger/target-ledger.js'
+import { targetStreamPrefix, type TargetLedger } from '../../src/ledger/target-ledger.js'
 import { craftCentre, projects, tourism, unemployment } from '../domain/fixtures/targets.js'
 import { openSqliteDatabase } from '../../src/store/sqlite-database.js'
 import { openTestLedger } from '../helpers/app.js'
@@ -300,11 +300,18 @@ t.test('over a long generated history, every answer from the rows equals the led
   await projector.rebuild()
   const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
   const strip = ({ latestReport: _l, reportCounts: _c, revision: _r, ...view }: Record<string, unknown>) => view
+  // Every target in definition order, each folded from its own stream (a target not yet defined at knownAt is left out).
+  const targetIds: string[] = []
+  for await (const stored of store.readAll()) {
+    if (stored.revision === 0n && stored.streamId.startsWith(targetStreamPrefix)) targetIds.push(stored.streamId.slice(targetStreamPrefix.length))
+  }
   for (const knownAt of [undefined, '2023-05-01T00:00:00.000Z', '2023-10-01T00:00:00.000Z']) {
     for (const asOf of ['2023-02-15', '2023-06-30', '2023-11-30', '2024-01-10']) {
       const options = knownAt === undefined ? { asOf } : { asOf, knownAt }
       const { targets } = await queries.listTargets(options)
-      const folded = await ledger.viewAll(options)
+      const folded = (
+        await Promise.all(targetIds.map((id) => ledger.view(id, options).then(({ view }) => [view], () => [])))
+      ).flat()
       t.strictSame(targets.map(strip), folded.map(({ reports: _reports, ...view }) => view), `as of ${asOf}, known at ${knownAt ?? 'now'}`)
     }
   }

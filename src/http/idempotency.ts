@@ -2,7 +2,7 @@
 // replays the first response, the key with another request is a 422, a duplicate in flight a 409.
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { IdempotencyStore, RecordedResponse } from '../store/sqlite-idempotency-store.js'
 import { problem, sendProblem, type Problem } from './problem.js'
@@ -30,7 +30,22 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The validated Idempotency-Key (unquoted) on a POST that honours it: the ledger's `idempotencyKey`. */
     idempotencyKey: string | undefined
+    /**
+     * Records `response` as this request's answer, inside the write's own transaction (call it from
+     * the ledger's `whileWriting`), so the key's record is durable with the write and costs no commit
+     * of its own. The response sent must be exactly this one; otherwise what was sent is saved as usual.
+     * Does nothing for a request without a key, or where the store has no transaction open.
+     */
+    recordWithWrite(response: PreparedResponse): void
   }
+}
+
+/** A response built before it is sent: what `recordWithWrite` records and the route then sends. */
+export interface PreparedResponse {
+  status: number
+  /** Lower-case names; those a replay repeats (content-type, location, etag) are recorded. */
+  headers: Record<string, string>
+  body: string
 }
 
 export interface IdempotencyOptions {
@@ -102,16 +117,23 @@ interface Claim {
   fingerprint: string
   /** The in-flight map's key. */
   slot: string
+  /** Recorded with the write, by `recordWithWrite`. */
+  recorded?: RecordedResponse
 }
 
-const recordedHeaders = (reply: FastifyReply): Record<string, string> => {
+const recordedHeaders = (header: (name: string) => number | string | string[] | undefined): Record<string, string> => {
   const headers: Record<string, string> = {}
   for (const name of replayedHeaders) {
-    const value = reply.getHeader(name)
+    const value = header(name)
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value)
   }
   return headers
 }
+
+const sameResponse = (a: RecordedResponse, b: RecordedResponse): boolean =>
+  a.status === b.status &&
+  a.body.equals(b.body) &&
+  replayedHeaders.every((name) => a.headers[name] === b.headers[name])
 
 /** The payload as sent, or undefined for a stream (never a POST's answer here), which cannot be replayed. */
 const recordedBody = (payload: unknown): Buffer | undefined => {
@@ -123,6 +145,17 @@ const recordedBody = (payload: unknown): Buffer | undefined => {
 
 const idempotencyPlugin = async (fastify: FastifyInstance, { store }: IdempotencyOptions): Promise<void> => {
   fastify.decorateRequest('idempotencyKey', undefined)
+  fastify.decorateRequest('recordWithWrite', function (this: FastifyRequest, response: PreparedResponse): void {
+    const claim = claims.get(this)
+    if (claim === undefined || !isRecordedStatus(response.status)) return
+    const recorded: RecordedResponse = {
+      fingerprint: claim.fingerprint,
+      status: response.status,
+      headers: recordedHeaders((name) => response.headers[name]),
+      body: Buffer.from(response.body, 'utf8'),
+    }
+    if (store.saveInOpenTransaction(claim.principalId, claim.key, recorded) !== undefined) claim.recorded = recorded
+  })
 
   // In flight is kept in memory only: one process writes a file, and a crash forgets its claims
   // with it, so a key is never blocked by a request that died. Only completed responses are durable.
@@ -165,12 +198,13 @@ const idempotencyPlugin = async (fastify: FastifyInstance, { store }: Idempotenc
     claims.set(request, { principalId, key, fingerprint, slot })
   })
 
-  // The response waits for its record to be durable: with the events in the same file, the records
-  // of one loop turn's responses ride along with the next group commit of appends (one transaction,
-  // one WAL sync, off the event loop). Sending first would be almost as good for a same-body retry,
-  // since the ledger replays a key's events into the same result, but a crash in between would forget
-  // that the key was used: a retry with another body would then run instead of getting its 422, and
-  // a recorded 4xx would be decided afresh. The cost of a key is hashing, a lookup and the row itself.
+  // The response waits for its record to be durable. A write that recorded its response with its
+  // events (`recordWithWrite`: the embedded store, same file) is there already; any other response
+  // (a refusal, a replay by the ledger, a write on EventStoreDB) rides along with the connection's
+  // next group commit, one transaction and one WAL sync off the event loop. Sending first would be
+  // almost as good for a same-body retry, since the ledger replays a key's events into the same
+  // result, but a crash in between would forget that the key was used: a retry with another body
+  // would then run instead of getting its 422, and a recorded 4xx would be decided afresh.
   fastify.addHook('onSend', async (request, reply, payload) => {
     const claim = claims.get(request)
     if (claim === undefined) return payload
@@ -180,10 +214,11 @@ const idempotencyPlugin = async (fastify: FastifyInstance, { store }: Idempotenc
         const response: RecordedResponse = {
           fingerprint: claim.fingerprint,
           status: reply.statusCode,
-          headers: recordedHeaders(reply),
+          headers: recordedHeaders((name) => reply.getHeader(name)),
           body,
         }
-        await store.save(claim.principalId, claim.key, response)
+        // Already durable with the write, unless what is sent differs from what was recorded.
+        if (claim.recorded === undefined || !sameResponse(claim.recorded, response)) await store.save(claim.principalId, claim.key, response)
       }
     } catch (err) {
       // The write itself stands; the ledger still maps a same-body retry to the same events.

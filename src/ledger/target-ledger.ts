@@ -13,6 +13,7 @@ import { errors } from '../../domain/errors.js'
 import {
   WrongExpectedRevision,
   type EventStore,
+  type AppendResult,
   type EventToAppend,
   type Json,
 } from '../store/event-store.js'
@@ -49,6 +50,12 @@ export interface WriteMeta {
   expectedRevision?: bigint
   /** Marks the events as made-up demo data (`target-ledger demo`); recorded in their metadata and hash. */
   synthetic?: true
+  /**
+   * Called with the result inside the store's transaction that writes the events, where the store
+   * has one on a SQLite connection (see `AppendOptions.whileWriting`): what it writes there (the
+   * Idempotency-Key record of the response) is durable with the events. Not called otherwise.
+   */
+  whileWriting?: (result: WriteResult) => void
 }
 
 export interface LoadedTarget {
@@ -105,30 +112,42 @@ export interface TargetLedger {
 }
 
 /**
- * A retried write is recognised among a target's latest events; an older retry is answered by the
- * HTTP layer's durable Idempotency-Key record instead.
+ * A retried write is recognised among a target's latest keyed writes; an older retry is answered by
+ * the HTTP layer's durable Idempotency-Key record instead.
  */
-const recentEventsKept = 64
+const recentWritesKept = 64
 
-interface RecentEvent extends WrittenEvent {
+interface Written {
+  events: WrittenEvent[]
+  /** The global position of the write's last event. */
   position: bigint
-  key: string | undefined
+}
+
+/**
+ * A stream's latest writes that carried an idempotency key (only those can be retried: their ids
+ * are derived from the key), by their first event's id. It only grows, oldest out, and adding a write
+ * twice changes nothing, so every snapshot of the stream shares one.
+ */
+class RecentWrites {
+  readonly #byFirstId = new Map<string, Written>()
+
+  add(write: Written): void {
+    const firstId = write.events[0]!.id
+    if (this.#byFirstId.has(firstId)) return
+    this.#byFirstId.set(firstId, write)
+    if (this.#byFirstId.size > recentWritesKept) this.#byFirstId.delete(this.#byFirstId.keys().next().value!)
+  }
+
+  get(firstEventId: string): Written | undefined {
+    return this.#byFirstId.get(firstEventId)
+  }
 }
 
 interface Snapshot {
   state: TargetState
   revision: bigint | undefined
   headHash: string
-  recent: readonly RecentEvent[]
-}
-
-const emptySnapshot: Snapshot = { state: initialState, revision: undefined, headHash: genesisHash, recent: [] }
-
-/** An event this process appended, as the domain folds it: recognised when the stream is read again. */
-interface OwnEvent {
-  hash: string
-  context: RecordedTargetEvent['context']
-  key: string | undefined
+  recent: RecentWrites
 }
 
 const storedHash = (metadata: Json): unknown =>
@@ -148,17 +167,15 @@ const dayClock = (timeZone: string) => {
   }
 }
 
-const writtenBy = (recent: readonly RecentEvent[], firstEventId: string): { events: WrittenEvent[]; position: bigint } | undefined => {
-  const first = recent.findIndex((event) => event.id === firstEventId)
-  if (first === -1) return undefined
-  // A write's events are consecutive and carry the same idempotency key.
-  const key = recent[first]!.key
-  let last = first
-  while (key !== undefined && recent[last + 1]?.key === key) last += 1
-  const events = recent.slice(first, last + 1)
+/** The answer to a write that appended `batch`. */
+const writeResult = (targetId: string, batch: readonly EventToAppend[], appended: AppendResult): WriteResult => {
+  const first = appended.nextRevision - BigInt(batch.length) + 1n
   return {
-    events: events.map(({ id, type, revision, data }) => ({ id, type, revision, data })),
-    position: events[events.length - 1]!.position,
+    targetId,
+    events: batch.map((event, index) => ({ id: event.id, type: event.type as TargetEvent['type'], revision: first + BigInt(index), data: event.data })),
+    revision: appended.nextRevision,
+    position: appended.position,
+    replayed: false,
   }
 }
 
@@ -178,58 +195,65 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
   const dayOf = dayClock(timeZone)
   const today = () => dayOf(clock.now())
 
-  // Each target's folded state, kept between requests so a write reads only the events appended since
-  // (by anyone, through the store): without it every write would re-read its whole stream.
+  // Each target's folded state, kept between requests. A write decides on it as it is and advances it
+  // with the events it appended: the append's expected revision is the check that nobody (another
+  // process on the same file, another API node on EventStoreDB) wrote in between, and a write that
+  // loses that race reads the events it missed and decides again. Reads that must see other
+  // writers' events (`load`, `view`) read what was appended since the snapshot.
   const snapshots = new Map<string, Snapshot>()
-  // The events of each stream's last write from here, by event id. Reading them back is still how the
-  // snapshot advances (another process may have written first), but an event whose stored hash is the
-  // one computed here holds exactly what was appended, so its schema check is skipped.
-  const ownWrites = new Map<string, Map<string, OwnEvent>>()
+  // Streams this process appended to without its snapshot learning the events (the store could not
+  // tell a write from a replay): their next write reads first.
+  const behind = new Set<string>()
 
-  const current = async (streamId: string): Promise<Snapshot> => {
-    const cached = snapshots.get(streamId) ?? emptySnapshot
-    let { state, revision, headHash } = cached
-    let recent: RecentEvent[] | undefined
-    const fromRevision = revision === undefined ? 'start' : revision + 1n
-    const own = ownWrites.get(streamId)
-    ownWrites.delete(streamId)
-    for await (const stored of store.readStream(streamId, { fromRevision })) {
-      const mine = own?.get(stored.id)
-      let event: RecordedTargetEvent
-      let key: string | undefined
-      if (mine !== undefined && storedHash(stored.metadata) === mine.hash) {
-        event = { type: stored.type, data: stored.data, context: mine.context } as unknown as RecordedTargetEvent
-        key = mine.key
-        headHash = mine.hash
-      } else {
-        const decoded = decodeTargetEvent(stored)
-        event = decoded.event
-        key = decoded.metadata.idempotencyKey
-        headHash = decoded.hash
-      }
-      state = evolve(state, event)
-      revision = stored.revision
-      recent ??= [...cached.recent]
-      recent.push({ id: stored.id, type: event.type, revision: stored.revision, position: stored.position, data: stored.data, key })
-      if (recent.length > recentEventsKept) recent.shift()
-    }
-    const snapshot = recent === undefined ? cached : { state, revision, headHash, recent }
+  const remember = (streamId: string, snapshot: Snapshot): void => {
     // Least recently used first out: re-inserting moves the stream to the end of the Map's order.
     const latest = snapshots.get(streamId)
-    if (latest === undefined || latest.revision === undefined || (revision !== undefined && revision >= latest.revision)) {
+    if (latest === undefined || latest.revision === undefined || (snapshot.revision !== undefined && snapshot.revision >= latest.revision)) {
       snapshots.delete(streamId)
       snapshots.set(streamId, snapshot)
     }
     if (snapshots.size > maxCachedStreams) snapshots.delete(snapshots.keys().next().value!)
+  }
+
+  /** The snapshot with every event appended since it was taken, read from the store. */
+  const current = async (streamId: string): Promise<Snapshot> => {
+    const cached = snapshots.get(streamId) ?? { state: initialState, revision: undefined, headHash: genesisHash, recent: new RecentWrites() }
+    behind.delete(streamId)
+    let { state, revision, headHash } = cached
+    // A write's events are consecutive and carry its key (with the same actor, so the same ids).
+    let write: { key: string; actor: string; written: Written } | undefined
+    for await (const stored of store.readStream(streamId, { fromRevision: revision === undefined ? 'start' : revision + 1n })) {
+      const decoded = decodeTargetEvent(stored)
+      state = evolve(state, decoded.event)
+      revision = stored.revision
+      headHash = decoded.hash
+      const { idempotencyKey: key, actor } = decoded.metadata
+      const event = { id: stored.id, type: decoded.event.type, revision: stored.revision, data: stored.data }
+      if (write !== undefined && write.key === key && write.actor === actor.id) {
+        write.written.events.push(event)
+        write.written.position = stored.position
+      } else {
+        if (write !== undefined) cached.recent.add(write.written)
+        write = key === undefined ? undefined : { key, actor: actor.id, written: { events: [event], position: stored.position } }
+      }
+    }
+    if (write !== undefined) cached.recent.add(write.written)
+    if (revision === cached.revision) return cached
+    const snapshot = { state, revision, headHash, recent: cached.recent }
+    remember(streamId, snapshot)
     return snapshot
   }
 
+  const loaded = ({ state, revision, headHash, recent }: Snapshot): LoadedTarget => ({
+    state,
+    revision,
+    headHash,
+    written: (firstEventId) => recent.get(firstEventId),
+  })
+
   const load = async (targetId: string, { knownAt }: { knownAt?: Instant } = {}): Promise<LoadedTarget> => {
     const streamId = targetStreamId(targetId)
-    if (knownAt === undefined) {
-      const { state, revision, headHash, recent } = await current(streamId)
-      return { state, revision, headHash, written: (firstEventId) => writtenBy(recent, firstEventId) }
-    }
+    if (knownAt === undefined) return loaded(await current(streamId))
     // "What did we know then" replays the whole stream, leaving out what was recorded later.
     let state = initialState
     let revision: bigint | undefined
@@ -299,47 +323,64 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     const firstKeyedId = meta.idempotencyKey !== undefined ? keyedId(0) : undefined
     const eventId = (index: number) => (firstKeyedId === undefined ? newId() : index === 0 ? firstKeyedId : keyedId(index))
     for (let round = 1; ; round++) {
-      const loaded = await load(targetId)
+      // The first round decides on the snapshot as it is. What it may have missed (another process's
+      // or node's events) is read when that matters: before an If-Match is compared, after a lost
+      // race, and before a refusal, which must not rest on a stale state.
+      const cached = round === 1 && meta.expectedRevision === undefined && !behind.has(streamId) ? snapshots.get(streamId) : undefined
+      const snapshot = cached ?? (await current(streamId))
+      const target = loaded(snapshot)
       // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
-      const previous = firstKeyedId !== undefined ? loaded.written(firstKeyedId) : undefined
+      const previous = firstKeyedId !== undefined ? target.written(firstKeyedId) : undefined
       if (previous !== undefined) {
         const last = previous.events[previous.events.length - 1]!
         return { targetId, events: previous.events, revision: last.revision, position: previous.position, replayed: true }
       }
-      if (meta.expectedRevision !== undefined && loaded.revision !== meta.expectedRevision) {
-        throw new PreconditionFailed(targetId, meta.expectedRevision, loaded.revision)
+      if (meta.expectedRevision !== undefined && target.revision !== meta.expectedRevision) {
+        throw new PreconditionFailed(targetId, meta.expectedRevision, target.revision)
       }
       const now = clock.now()
       const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: dayOf(now) }
-      const events = decide(command, loaded.state, ctx)
-      const batch = toAppend(streamId, events, loaded, meta, ctx.now, eventId)
+      let events: TargetEvent[]
       try {
-        const result = await store.append(streamId, batch, { expectedRevision: loaded.revision ?? 'no_stream' })
-        const context = { actor: { id: meta.actor.id, role: meta.actor.role }, recordedAt: ctx.now }
-        ownWrites.set(
-          streamId,
-          new Map(batch.map((event) => [event.id, { hash: storedHash(event.metadata) as string, context, key: meta.idempotencyKey }])),
-        )
-        const first = result.nextRevision - BigInt(batch.length) + 1n
-        return {
-          targetId,
-          events: batch.map((event, index) => ({
-            id: event.id,
-            type: event.type as TargetEvent['type'],
-            revision: first + BigInt(index),
-            data: event.data,
-          })),
-          revision: result.nextRevision,
-          position: result.position,
-          replayed: false,
-        }
+        events = decide(command, target.state, ctx)
+      } catch (error) {
+        if (cached !== undefined) continue
+        throw error
+      }
+      const batch = toAppend(streamId, events, target, meta, ctx.now, eventId)
+      const { whileWriting } = meta
+      let result: AppendResult
+      try {
+        result = await store.append(streamId, batch, {
+          expectedRevision: target.revision ?? 'no_stream',
+          ...(whileWriting !== undefined ? { whileWriting: (appended: AppendResult) => whileWriting(writeResult(targetId, batch, appended)) } : {}),
+        })
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error
         if (meta.expectedRevision !== undefined) {
           throw new PreconditionFailed(targetId, meta.expectedRevision, error.actual === 'no_stream' ? undefined : error.actual)
         }
         if (round >= maxAttempts) throw error
+        continue
       }
+      // The events were already there (a retry whose first write this snapshot missed): read them, and answer as the first time did.
+      if (result.written === false && round < maxAttempts) continue
+      const answer = writeResult(targetId, batch, result)
+      if (result.written === true) {
+        // What was appended is what the snapshot folds next: no need to read it back. (Where the
+        // store cannot tell a write from a replay, the next write reads it.)
+        const context = { actor: { id: meta.actor.id, role: meta.actor.role }, recordedAt: ctx.now }
+        remember(streamId, {
+          state: events.reduce((state, event) => evolve(state, { ...event, context } as RecordedTargetEvent), snapshot.state),
+          revision: result.nextRevision,
+          headHash: storedHash(batch[batch.length - 1]!.metadata) as string,
+          recent: snapshot.recent,
+        })
+        if (meta.idempotencyKey !== undefined) snapshot.recent.add({ events: answer.events, position: answer.position })
+      } else {
+        behind.add(streamId)
+      }
+      return answer
     }
   }
 

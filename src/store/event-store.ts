@@ -31,10 +31,24 @@ export interface AppendResult {
   nextRevision: bigint
   /** The global position of the last event appended. */
   position: bigint
+  /**
+   * true: this call wrote the events. false: they were already there, at this place, and nothing was
+   * written (an idempotent replay: the events stored are those of the first append, which may differ
+   * from this call's in anything but their ids). Absent: the adapter cannot tell (EventStoreDB answers a
+   * replay as it answers a write), or no event was given.
+   */
+  written?: boolean
 }
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision
+  /**
+   * Called with the result inside the transaction that writes the events, where the adapter writes
+   * them in one on a SQLite connection (the embedded adapter): what it writes on that connection
+   * commits, and becomes durable, with the events; if it throws, the append fails and nothing of
+   * it is written. Not called for a replay, nor by adapters whose log is elsewhere (EventStoreDB).
+   */
+  whileWriting?: (result: AppendResult) => void
 }
 
 export interface ReadStreamOptions {

@@ -99,6 +99,7 @@ interface PendingAppend {
   streamId: string
   expected: ExpectedRevision
   events: readonly SerializedEvent[]
+  whileWriting: AppendOptions['whileWriting']
   resolve: (result: AppendResult) => void
   reject: (error: unknown) => void
 }
@@ -200,7 +201,7 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error)
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({ streamId, expected: options.expectedRevision, events: serialized, resolve, reject })
+      this.#queue.push({ streamId, expected: options.expectedRevision, events: serialized, whileWriting: options.whileWriting, resolve, reject })
       if (!this.#partQueued) {
         this.#partQueued = true
         this.#group.add(this.#commitPart())
@@ -326,10 +327,10 @@ export class SqliteEventStore implements EventStore {
     return this.#unsynced[0]?.from ?? NO_BOUND
   }
 
-  #write({ streamId, expected, events }: PendingAppend): Written {
+  #write({ streamId, expected, events, whileWriting }: PendingAppend): Written {
     const existing = this.#existingIds(events)
     const replayed = replayResult(streamId, expected, events, existing)
-    if (replayed !== undefined) return { result: replayed, eventCount: 0 }
+    if (replayed !== undefined) return { result: { ...replayed, written: false }, eventCount: 0 }
 
     const head = this.#sql.selectHead.get(streamId)
     const actual = head?.revision ?? 'no_stream'
@@ -347,7 +348,11 @@ export class SqliteEventStore implements EventStore {
       position = this.#sql.insert.run(event.id, streamId, revision, event.type, event.data, event.metadata)
         .lastInsertRowid as bigint
     }
-    return { result: { nextRevision: revision, position }, eventCount: events.length }
+    if (events.length === 0) return { result: { nextRevision: revision, position }, eventCount: 0 }
+    const result = { nextRevision: revision, position, written: true }
+    // In the append's savepoint: what it writes stands or falls with the events.
+    whileWriting?.(result)
+    return { result, eventCount: events.length }
   }
 
   #existingIds(events: readonly SerializedEvent[]): Map<string, ExistingIdRow> {

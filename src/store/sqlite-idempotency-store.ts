@@ -55,6 +55,12 @@ export interface IdempotencyStore {
   find(principalId: string, key: string): IdempotencyRecord | undefined
   /** Resolves once the record is committed (fsynced). An expired record of the same key is replaced. */
   save(principalId: string, key: string, response: RecordedResponse): Promise<IdempotencyRecord>
+  /**
+   * Writes the record at once, inside the transaction open on the store's connection (a write's own,
+   * which commits it with the write), and returns it; returns undefined and writes nothing when no
+   * transaction is open there: the caller then saves it the usual way.
+   */
+  saveInOpenTransaction(principalId: string, key: string, response: RecordedResponse): IdempotencyRecord | undefined
   close(): Promise<void>
 }
 
@@ -145,18 +151,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.#group = SqliteGroupCommit.of(db)
     // Runs inside the group's transaction.
     this.#commitBatch = (batch: PendingSave[]): number => {
-      for (const { principalId, key, record } of batch) {
-        this.#sql.upsert.run({
-          principalId,
-          key,
-          fingerprint: record.fingerprint,
-          status: record.status,
-          headers: JSON.stringify(record.headers),
-          body: record.body,
-          createdAt: record.createdAt.toISOString(),
-          expiresAt: record.expiresAt.getTime(),
-        })
-      }
+      for (const { principalId, key, record } of batch) this.#write(principalId, key, record)
       return this.#purgeIfDue()
     }
   }
@@ -177,19 +172,39 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   save(principalId: string, key: string, response: RecordedResponse): Promise<IdempotencyRecord> {
     if (this.#closed) return Promise.reject(new IdempotencyStoreClosed())
-    const createdAt = this.#clock.now()
-    const record: IdempotencyRecord = {
-      ...response,
-      headers: { ...response.headers },
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + this.#ttlMs),
-    }
+    const record = this.#record(response)
     return new Promise<IdempotencyRecord>((resolve, reject) => {
       this.#queue.push({ principalId, key, record, resolve, reject })
       if (!this.#partQueued) {
         this.#partQueued = true
         this.#group.add(this.#commitPart())
       }
+    })
+  }
+
+  saveInOpenTransaction(principalId: string, key: string, response: RecordedResponse): IdempotencyRecord | undefined {
+    this.#assertOpen()
+    if (!this.#db.inTransaction) return undefined
+    const record = this.#record(response)
+    this.#write(principalId, key, record)
+    return record
+  }
+
+  #record(response: RecordedResponse): IdempotencyRecord {
+    const createdAt = this.#clock.now()
+    return { ...response, headers: { ...response.headers }, createdAt, expiresAt: new Date(createdAt.getTime() + this.#ttlMs) }
+  }
+
+  #write(principalId: string, key: string, record: IdempotencyRecord): void {
+    this.#sql.upsert.run({
+      principalId,
+      key,
+      fingerprint: record.fingerprint,
+      status: record.status,
+      headers: JSON.stringify(record.headers),
+      body: record.body,
+      createdAt: record.createdAt.toISOString(),
+      expiresAt: record.expiresAt.getTime(),
     })
   }
 

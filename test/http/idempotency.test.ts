@@ -14,6 +14,7 @@ import { createProjector } from '../../src/projector/projector.js'
 import { createReadModelQueries } from '../../src/projector/read-model-queries.js'
 import { createTargetLedger, targetStreamId } from '../../src/ledger/target-ledger.js'
 import { openSqliteEventStore } from '../../src/store/sqlite-event-store.js'
+import { SqliteGroupCommit } from '../../src/store/sqlite-group-commit.js'
 import {
   createSqliteIdempotencyStore,
   openSqliteIdempotencyStore,
@@ -439,7 +440,7 @@ const ledgerHarness = async (t: Test, file: string) => {
     for await (const _ of store.readStream(targetStreamId(targetId))) n++
     return n
   }
-  return { fastify, store, ledger, close, streamLength }
+  return { fastify, store, ledger, keys, close, streamLength }
 }
 
 t.test('POST /v1/targets/:id/reports: ten sends, one across a restart, append one event and answer alike', async (t) => {
@@ -475,4 +476,26 @@ t.test('POST /v1/targets/:id/reports: ten sends, one across a restart, append on
   t.equal(other.statusCode, 422)
   t.equal(other.json().code, 'IDEMPOTENCY.KEY_REUSED')
   t.equal(await after.streamLength(targetId), seeded + 1, 'the reused key appended nothing')
+})
+
+t.test('a keyed write records its response in its own commit: one transaction and one WAL sync per write', async (t) => {
+  const file = join(tempDir(t), 'ledger.db')
+  const targetId = 'qingdao-etdz-projects-introduced'
+  const { fastify, store, ledger, keys } = await ledgerHarness(t, file)
+  await seedCatalog(ledger, loadCatalog())
+  const group = SqliteGroupCommit.of(store.db)
+  const before = { ...group.stats }
+  const res = await post(fastify, `/v1/targets/${targetId}/reports`, { asOf: '2023-06-30', value: 21 }, { 'idempotency-key': 'one-commit' })
+  t.equal(res.statusCode, 201)
+  t.same(group.stats, { commits: before.commits + 1, syncs: before.syncs + 1 }, 'the record rode with the events')
+  const record = keys.find(agency, 'one-commit')
+  t.ok(record, 'and is there')
+  t.equal(record!.status, 201)
+  t.equal(record!.body.toString('utf8'), res.body, 'holding the bytes that were sent')
+  t.same(record!.headers, { 'content-type': res.headers['content-type'], etag: res.headers['etag'], location: res.headers['location'] })
+  // A refusal has no write to ride with: it is recorded in a commit of its own, before it is answered.
+  const refused = await post(fastify, `/v1/targets/${targetId}/reports`, { asOf: '2099-01-01', value: 1 }, { 'idempotency-key': 'refused' })
+  t.equal(refused.statusCode, 422)
+  t.equal(group.stats.commits, before.commits + 2)
+  t.equal(keys.find(agency, 'refused')?.status, 422)
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { genesisHash, hashEvent } from '../../src/ledger/event-hash.js'
 import { eventMetadataSchema } from '../../src/ledger/event-metadata.js'
+import { verifyLedger } from '../../src/ledger/ledger-verification.js'
 import { fixedClock } from '../../src/ledger/clock.js'
 import { createTargetLedger, PreconditionFailed, targetStreamId } from '../../src/ledger/target-ledger.js'
 import type { Json, StoredEvent } from '../../src/store/event-store.js'
@@ -122,4 +123,75 @@ t.test('a retried write is answered from the events its key appended, without de
   t.same({ ...again, replayed: false }, first, 'the same answer')
   t.equal(again.replayed, true)
   t.equal(await store.headPosition(), head, 'nothing appended')
+})
+
+/** The store, counting the stream reads the ledger makes. */
+const countingReads = <S extends { readStream(id: string, options?: object): AsyncIterable<StoredEvent> }>(store: S) => {
+  const reads: string[] = []
+  const readStream = store.readStream.bind(store)
+  store.readStream = ((id: string, options?: object) => {
+    reads.push(id)
+    return readStream(id, options)
+  }) as S['readStream']
+  return reads
+}
+
+t.test('a write decides on the snapshot it holds and advances it with what it appended, without reading the stream', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  const reads = countingReads(store)
+  for (let month = 1; month <= 3; month += 1) {
+    await ledger.execute(
+      definition.id,
+      { type: 'ReportProgress', data: { reportId: `r${month}`, asOf: `2023-0${month}-28`, value: month } },
+      { actor: agency, correlationId: 'c', idempotencyKey: `k-${month}` },
+    )
+  }
+  t.same(reads, [], 'no read on the write path')
+  const verification = await verifyLedger(store)
+  t.equal(verification.ok, true, 'the hash chain the snapshot carried on verifies')
+  t.equal((await ledger.view(definition.id, { asOf: '2023-03-31' })).view.reported.value, 3, 'the snapshot holds every report')
+  const retried = await ledger.execute(
+    definition.id,
+    { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-02-28', value: 2 } },
+    { actor: agency, correlationId: 'c', idempotencyKey: 'k-2' },
+  )
+  t.equal(retried.replayed, true, 'a retry is recognised from the snapshot')
+})
+
+t.test('a write on a stale snapshot loses the race, reads what it missed and decides again', async (t) => {
+  const { ledger, store, clock } = openTestLedger(t)
+  const other = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  await ledger.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-03-31', value: 1 } }, { actor: agency, correlationId: 'c' })
+  // Another process reports, and its report is what the next writes here concern.
+  await other.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-04-30', value: 2 } }, { actor: agency, correlationId: 'c' })
+  const written = await ledger.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r3', asOf: '2023-05-31', value: 3 } }, { actor: agency, correlationId: 'c' })
+  t.equal(written.revision, 3n, 'appended after the other writer’s event')
+  await other.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r4', asOf: '2023-06-15', value: 4 } }, { actor: agency, correlationId: 'c' })
+  // The snapshot here knows nothing of r4: correcting it must not be refused as an unknown report.
+  const corrected = await ledger.execute(
+    definition.id,
+    { type: 'CorrectReport', data: { reportId: 'r4', value: 5, reason: '口径调整' } },
+    { actor: agency, correlationId: 'c' },
+  )
+  t.equal(corrected.revision, 5n, 'a refusal on the snapshot is checked against the stream first')
+  t.equal((await ledger.view(definition.id, { asOf: '2023-06-30' })).view.reported.value, 5)
+  t.equal((await verifyLedger(store)).ok, true, 'one unbroken chain')
+})
+
+t.test('a retry this snapshot missed is answered from the stream, and the chain goes on from the stored events', async (t) => {
+  const { ledger, store, clock } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  // Another API node took the first attempt (its own time, so its own hash); the retry lands here.
+  const later = { now: () => new Date(clock.now().getTime() + 60_000) }
+  const other = createTargetLedger({ store, clock: later, timeZone: 'Asia/Shanghai' })
+  const command = { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } } as const
+  const meta = { actor: agency, correlationId: 'c', idempotencyKey: 'k-1' }
+  const first = await other.execute(definition.id, command, meta)
+  const again = await ledger.execute(definition.id, command, meta)
+  t.equal(again.replayed, true, 'the store’s replay is reported as one')
+  t.same(again.events, first.events, 'with the stored events')
+  await ledger.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-06-30', value: 4 } }, { actor: agency, correlationId: 'c' })
+  t.equal((await verifyLedger(store)).ok, true, 'the next event chains to the stored hash, not to the retry’s')
 })

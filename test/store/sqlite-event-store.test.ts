@@ -88,7 +88,7 @@ t.test('an empty append checks the expected revision and writes nothing', async 
   t.same(await store.append(stream, [], { expectedRevision: 'no_stream' }), { nextRevision: -1n, position: 0n }, 'missing stream')
   t.same(await collect(store.readStream(stream)), [], 'the stream still does not exist')
   const created = await store.append(stream, [event(), event()], { expectedRevision: 'no_stream' })
-  t.same(await store.append(stream, [], { expectedRevision: 1n }), created, 'existing stream: its last revision and position')
+  t.same(await store.append(stream, [], { expectedRevision: 1n }), { nextRevision: created.nextRevision, position: created.position }, 'existing stream: its last revision and position')
   t.type(await rejection(store.append(stream, [], { expectedRevision: 0n })), WrongExpectedRevision)
   t.equal(await store.headPosition(), created.position)
 })
@@ -100,8 +100,10 @@ t.test('a replay with any or stream_exists returns the first result and writes n
   await store.append(stream, [event()], { expectedRevision: 'no_stream' })
   const first = await store.append(stream, batch, { expectedRevision: 0n })
   await store.append(stream, [event()], { expectedRevision: 2n })
-  t.same(await store.append(stream, batch, { expectedRevision: 'any' }), first)
-  t.same(await store.append(stream, batch, { expectedRevision: 'stream_exists' }), first)
+  t.equal(first.written, true, 'a write says so')
+  const replay = { ...first, written: false }
+  t.same(await store.append(stream, batch, { expectedRevision: 'any' }), replay, 'a replay says so')
+  t.same(await store.append(stream, batch, { expectedRevision: 'stream_exists' }), replay)
   t.equal((await collect(store.readStream(stream))).length, 4)
 })
 
@@ -194,4 +196,41 @@ t.test('read-model tables can live in the same file beside the events', async (t
   store.db.transaction(() => store.db.prepare('INSERT INTO zone_rollup VALUES (?, ?)').run('district', 0.5))()
   t.same(store.db.prepare('SELECT * FROM zone_rollup').all(), [{ zone_id: 'district', completion: 0.5 }])
   t.equal(await store.headPosition(), result.position)
+})
+
+t.test('whileWriting runs inside the append’s transaction: what it writes commits with the events, or not at all', async (t) => {
+  const store = open(t)
+  store.db.exec('CREATE TABLE beside (stream TEXT, revision INTEGER)')
+  const note = store.db.prepare('INSERT INTO beside VALUES (?, ?)')
+  const notes = () => store.db.prepare('SELECT stream, revision FROM beside ORDER BY rowid').all()
+  const stream = streamName('beside')
+  const seen: unknown[] = []
+  const batch = [event(), event()]
+  const result = await store.append(stream, batch, {
+    expectedRevision: 'no_stream',
+    whileWriting: (written) => {
+      seen.push({ inTransaction: store.db.inTransaction, ...written })
+      note.run(stream, written.nextRevision)
+    },
+  })
+  t.same(seen, [{ inTransaction: true, ...result }], 'called once, in the transaction, with the result')
+  t.same(notes(), [{ stream, revision: 1 }])
+
+  const failing = store.append(stream, [event()], {
+    expectedRevision: 1n,
+    whileWriting: () => {
+      note.run(stream, 2)
+      throw new Error('refused beside')
+    },
+  })
+  const other = store.append(streamName('other'), [event()], { expectedRevision: 'no_stream' })
+  t.match(await rejection(failing), { message: 'refused beside' }, 'its error fails the append')
+  t.equal((await other).nextRevision, 0n, 'and only that append of the commit')
+  t.equal((await collect(store.readStream(stream))).length, 2, 'no event of it was written')
+  t.same(notes(), [{ stream, revision: 1 }], 'nor what it wrote')
+
+  let calledOnReplay = false
+  const replay = await store.append(stream, batch, { expectedRevision: 'no_stream', whileWriting: () => (calledOnReplay = true) })
+  t.equal(replay.written, false)
+  t.notOk(calledOnReplay, 'a replay writes nothing, so nothing beside it either')
 })

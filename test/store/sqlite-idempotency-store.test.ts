@@ -191,3 +191,26 @@ t.test('a non-positive TTL is refused', async (t) => {
   t.teardown(() => events.close())
   t.throws(() => createSqliteIdempotencyStore(events.db, { clock: fixedClock(start), ttlMs: 0 }), RangeError)
 })
+
+t.test('saveInOpenTransaction writes inside the caller’s transaction, and nothing outside one', async (t) => {
+  const db = openSqliteDatabase(join(tempDir(t, 'target-ledger-keys-'), 'shared.db'))
+  const store = createSqliteIdempotencyStore(db, { clock: fixedClock(start), ttlMs: day })
+  t.teardown(async () => {
+    await store.close()
+    db.close()
+  })
+  t.equal(store.saveInOpenTransaction('agency-a', 'outside', created), undefined, 'no transaction open: nothing written')
+  t.equal(store.find('agency-a', 'outside'), undefined)
+  const written = db.transaction(() => store.saveInOpenTransaction('agency-a', 'inside', created))()
+  t.match(written, { status: 201, fingerprint: created.fingerprint })
+  t.same(store.find('agency-a', 'inside')?.body, created.body, 'committed with the caller’s transaction')
+  t.throws(
+    () =>
+      db.transaction(() => {
+        store.saveInOpenTransaction('agency-a', 'rolled-back', created)
+        throw new Error('the write failed')
+      })(),
+    { message: 'the write failed' },
+  )
+  t.equal(store.find('agency-a', 'rolled-back'), undefined, 'and rolled back with it')
+})

@@ -17,11 +17,12 @@ import {
   targetDefinitionSchema,
   text,
 } from '../../ledger/event-schemas.js'
-import type { TargetLedger } from '../../ledger/target-ledger.js'
+import type { TargetLedger, WriteResult } from '../../ledger/target-ledger.js'
 import { actorOf } from '../principal.js'
 import { problem, sendProblem } from '../problem.js'
 import { problemResponses } from '../schemas/problem.js'
-import { writeResultBody, writeResultSchema } from '../schemas/write-result.js'
+import type { PreparedResponse } from '../idempotency.js'
+import { writeResultBody, writeResultSchema, type WriteResultBody } from '../schemas/write-result.js'
 
 const writeHeaders = z.object({
   'idempotency-key': z
@@ -123,6 +124,16 @@ export interface TargetWriteOptions {
 
 export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = async (fastify, { ledger, readModelsReached }) => {
   const reportText = readSourceDocument()
+  /** The 201 of a write, built from its result alone: inside the write's transaction for its Idempotency-Key record, then to send. */
+  const created = (result: WriteResult): PreparedResponse => ({
+    status: 201,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      etag: `"${result.revision}"`,
+      location: `/v1/targets/${result.targetId}`,
+    },
+    body: JSON.stringify(writeResultBody(result)),
+  })
   const execute = async (
     request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>,
     reply: FastifyReply,
@@ -143,7 +154,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     const result = await ledger.execute(targetId, command, {
       actor: actorOf(principal),
       correlationId: request.id,
-      ...(key !== undefined ? { idempotencyKey: key } : {}),
+      ...(key !== undefined ? { idempotencyKey: key, whileWriting: (written: WriteResult) => request.recordWithWrite(created(written)) } : {}),
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     })
     request.log.info({ targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }, 'target written')
@@ -151,11 +162,9 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     if (!(await readModelsReached(result.position))) {
       request.log.warn({ position: result.position.toString() }, 'read models did not reach the write in time; answering anyway')
     }
-    return reply
-      .code(201)
-      .header('etag', `"${result.revision}"`)
-      .header('location', `/v1/targets/${targetId}`)
-      .send(writeResultBody(result))
+    const response = created(result)
+    // Serialised here, so that what the key's record holds and what is sent are the same bytes.
+    return reply.code(201).headers(response.headers).send(response.body as unknown as WriteResultBody)
   }
 
   /** A report id the retry of the same request gets again. */

@@ -22,9 +22,18 @@ export const latestByAsOf = (reports: readonly ReportRecord[]): ReportRecord | n
     null,
   )
 
-/** reach/growth/ceiling: the report whose value holds on `date`. */
-export const valueReportAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord | null =>
-  latestByAsOf(reportsUpTo(reports, date, basis).filter((report) => report.value !== null))
+/**
+ * reach/growth/ceiling: the report whose value holds on `date` — `latestByAsOf` of the reports up to
+ * `date` that carry a value, in one pass without copies (a write asks this of a target's whole history).
+ */
+export const valueReportAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord | null => {
+  let latest: ReportRecord | null = null
+  for (const report of reports) {
+    if (report.value === null || !countsFor(report, basis) || compareDates(report.asOf, date) > 0) continue
+    if (latest === null || compareDates(report.asOf, latest.asOf) >= 0) latest = report
+  }
+  return latest
+}
 
 /** milestone: the stages done by `date`, each once, in recording order. */
 export const doneStagesAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): string[] => [

@@ -50,6 +50,13 @@ export interface AppOptions {
   rateLimit: LimitsOptions['rateLimit']
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Fields for this request's line in the access log. */
+    logFields: Record<string, unknown> | undefined
+  }
+}
+
 export const apiVersion = '0.1.0'
 
 export const app = async (fastify: FastifyInstance, options: AppOptions): Promise<void> => {
@@ -61,6 +68,14 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
   // Every response names its request so a client can quote it and an operator can find the log lines.
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+  })
+  // The access log: one line per request, with what a route added to `request.logFields` (a write's target and revision).
+  fastify.decorateRequest('logFields', undefined)
+  fastify.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime, ...request.logFields },
+      'request completed',
+    )
   })
   // Both before any route: their hooks reach only routes registered after them.
   await fastify.register(limits, { rateLimit: options.rateLimit })

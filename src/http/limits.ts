@@ -1,9 +1,9 @@
 // What every request meets before a handler: security headers, a rate limit per principal, JSON-only bodies.
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from './problem.js'
+import { securityHeaders } from './security-headers.js'
 
 export interface LimitsOptions {
   rateLimit: {
@@ -14,10 +14,12 @@ export interface LimitsOptions {
 }
 
 const limitsPlugin: FastifyPluginAsync<LimitsOptions> = async (fastify, { rateLimit: { max, timeWindowMs } }) => {
-  await fastify.register(helmet, {
-    // The API answers JSON and CSV, never a page: nothing may load, run or frame. The docs UI sets its own (docs-ui.ts).
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    frameguard: { action: 'deny' },
+  await fastify.register(securityHeaders, {
+    helmet: {
+      // The API answers JSON and CSV, never a page: nothing may load, run or frame. The docs UI and the dashboard set their own.
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
+    },
   })
 
   await fastify.register(rateLimit, {

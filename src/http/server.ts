@@ -1,7 +1,7 @@
 // Boots the service: config → store → seed → read models caught up → listen; SIGTERM drains, then stops the
 // projector and closes the store.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { openRuntime } from '../ledger/runtime.js'
@@ -31,6 +31,9 @@ export const createFastify = (logger: FastifyServerOptions['logger'], trustProxy
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // One line per request, when it completes (app.ts), rather than fastify's two plus one per write:
+    // each line costs the write path ~15 µs.
+    logController: new LogController({ disableRequestLogging: true }),
     // Errors the router meets before any route runs (bad URL encoding, over-long ids) answer as problem+json too.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(reply, toProblem(error) ?? problem(400, 'REQUEST.INVALID', 'Bad Request', 'The request URL cannot be routed.')),

@@ -357,7 +357,11 @@ export class SqliteEventStore implements EventStore {
 
   #existingIds(events: readonly SerializedEvent[]): Map<string, ExistingIdRow> {
     if (events.length === 0) return new Map()
-    const rows = this.#sql.selectByIds.all(JSON.stringify(events.map((event) => event.id)))
+    // Most appends carry one event: a plain lookup, without building and parsing a JSON list.
+    const rows =
+      events.length === 1
+        ? this.#sql.selectById.all(events[0]!.id)
+        : this.#sql.selectByIds.all(JSON.stringify(events.map((event) => event.id)))
     return new Map(rows.map((row) => [row.event_id, row]))
   }
 
@@ -396,6 +400,9 @@ function prepareStatements(db: SqliteDatabase) {
       .prepare<[string], HeadRow>(
         'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
       )
+      .safeIntegers(true),
+    selectById: db
+      .prepare<[string], ExistingIdRow>('SELECT event_id, stream_id, revision, position FROM events WHERE event_id = ?')
       .safeIntegers(true),
     selectByIds: db
       .prepare<[string], ExistingIdRow>(

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import type { AppOptions } from '../../src/http/app.js'
 import { loadDemoPrincipals, readDemoPrincipals, type PrincipalDirectory } from '../../src/http/principals.js'
@@ -72,6 +72,8 @@ export interface BuildOptions {
   rateLimit?: AppOptions['rateLimit']
   /** Default: the app's own (100). */
   maxEventStreams?: number
+  /** Default: no logs. */
+  logger?: FastifyServerOptions['logger']
 }
 
 export interface TestApp extends TestLedger {
@@ -109,6 +111,6 @@ export const build = async (t: Teardown, options: BuildOptions = {}): Promise<Te
     principals: options.principals ?? demoPrincipals,
     publicRead: options.publicRead ?? false,
     rateLimit: options.rateLimit ?? { max: 1_000_000, timeWindowMs: 60_000 },
-  })
+  }, options.logger ?? false)
   return { ...testLedger, app, projector, queries }
 }

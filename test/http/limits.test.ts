@@ -3,6 +3,7 @@
 import t from 'tap'
 import { parseConfig } from '../../src/config.js'
 import { bodyLimit, createFastify } from '../../src/http/server.js'
+import { helmetHeaders } from '../../src/http/security-headers.js'
 import { bearer, build } from '../helpers/app.js'
 
 const reportUrl = '/v1/targets/qingdao-etdz-projects-introduced/reports'
@@ -184,4 +185,17 @@ t.test('TRUST_PROXY decides whose address request.ip (the anonymous rate-limit k
   t.equal(await ipWith(2), '198.51.100.7', 'two hops')
   t.equal(await ipWith('127.0.0.1'), '203.0.113.9', 'a trusted proxy address')
   t.equal(await ipWith('10.0.0.1'), '127.0.0.1', 'an untrusted proxy is not believed')
+})
+
+t.test('security headers are helmet’s, worked out once per configuration', async (t) => {
+  const headers = helmetHeaders({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"] } }, frameguard: { action: 'deny' } })
+  t.equal(headers['content-security-policy'], "default-src 'none'")
+  t.equal(headers['x-frame-options'], 'DENY')
+  t.equal(headers['x-content-type-options'], 'nosniff', 'with helmet’s defaults for the rest')
+  t.ok(Object.isFrozen(headers), 'shared by every reply, so nobody may change them')
+  t.throws(
+    () => helmetHeaders({ contentSecurityPolicy: { directives: { scriptSrc: [() => "'nonce-abc'"] } } }),
+    { name: 'TypeError', message: /must not hold functions/ },
+    'a header that depends on the request cannot be computed once',
+  )
 })

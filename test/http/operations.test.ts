@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build } from '../helpers/app.js'
+import { bearer, build } from '../helpers/app.js'
 
 t.test('GET /health answers ok', async (t) => {
   const { app } = await build(t, { seed: false })
@@ -58,4 +58,37 @@ t.test('/docs serves the Swagger UI and the OpenAPI document lists the routes', 
   t.ok(spec.paths['/v1/targets'], 'lists GET /v1/targets')
   t.ok(spec.paths['/v1/targets/{id}'], 'lists GET /v1/targets/{id}')
   t.ok(spec.components.schemas.TargetView, 'names the TargetView schema')
+})
+
+t.test('the access log has one line per request, with its id, outcome and, for a write, the target and revision', async (t) => {
+  const lines: Record<string, unknown>[] = []
+  const stream = { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }
+  const { app } = await build(t, { logger: { level: 'info', stream } })
+  const targetId = 'qingdao-etdz-projects-introduced'
+  const before = lines.length
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/targets/${targetId}/reports`,
+    headers: { ...bearer('agency-qingdao-etdz'), 'content-type': 'application/json' },
+    payload: { asOf: '2023-06-30', value: 21 },
+  })
+  t.equal(res.statusCode, 201)
+  const logged = lines.slice(before)
+  t.equal(logged.length, 1, 'one line')
+  t.match(logged[0], {
+    level: 30,
+    msg: 'request completed',
+    reqId: res.headers['x-request-id'],
+    method: 'POST',
+    url: `/v1/targets/${targetId}/reports`,
+    statusCode: 201,
+    responseTime: Number,
+    targetId,
+    revision: res.json().revision,
+    position: res.json().position,
+    replayed: false,
+  })
+  await app.inject({ method: 'GET', url: '/v1/zones', headers: bearer('agency-qingdao-etdz') })
+  t.match(lines.slice(before + 1), [{ msg: 'request completed', method: 'GET', url: '/v1/zones', statusCode: 200 }], 'a read: one line, no write fields')
+  t.notOk('targetId' in lines[lines.length - 1]!)
 })

@@ -1,19 +1,9 @@
 // The read-only dashboard at `/`: static ES modules, HTML and CSS that call the public read API.
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
-import type { FastifyHelmetOptions } from '@fastify/helmet'
+import type { HelmetOptions } from 'helmet'
 import type { FastifyInstance } from 'fastify'
 import { packageRoot } from '../../../seeds/catalog-loader.js'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * @fastify/helmet reads per-route options here. Its onRoute hook copies `route.helmet` into the
-     * config, but it belongs to the parent context and so runs before this plugin's hook can set one.
-     */
-    helmet?: Omit<FastifyHelmetOptions, 'global'>
-  }
-}
 
 /**
  * tsc copies no asset into dist/, so the files are served from the source tree, found from the
@@ -26,7 +16,7 @@ export const dashboardAssets = join(packageRoot(), 'src', 'http', 'dashboard', '
  * inline (the charts are SVG elements built in script, styled by class), nothing from elsewhere.
  * The API's own `default-src 'none'` would block all of that, so these routes carry this policy instead.
  */
-const dashboardCsp: FastifyHelmetOptions['contentSecurityPolicy'] = {
+const dashboardCsp: HelmetOptions['contentSecurityPolicy'] = {
   useDefaults: false,
   directives: {
     'default-src': ["'none'"],

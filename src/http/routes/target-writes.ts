@@ -157,7 +157,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
       ...(key !== undefined ? { idempotencyKey: key, whileWriting: (written: WriteResult) => request.recordWithWrite(created(written)) } : {}),
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     })
-    request.log.info({ targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }, 'target written')
+    request.logFields = { targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }
     // The write is durable either way; a late read model only delays what reads show.
     if (!(await readModelsReached(result.position))) {
       request.log.warn({ position: result.position.toString() }, 'read models did not reach the write in time; answering anyway')

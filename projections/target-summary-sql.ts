@@ -11,8 +11,9 @@ const schema = [
     zone_id          TEXT    NOT NULL,
     chapter          TEXT    NOT NULL,
     kind             TEXT    NOT NULL,
-    -- {status, original, revisions, closure} as JSON: a few kB at most.
-    state            TEXT    NOT NULL,
+    status           TEXT    NOT NULL,
+    -- JSON; NULL while the target is open.
+    closure          TEXT,
     reports          INTEGER NOT NULL,
     pending          INTEGER NOT NULL,
     accepted         INTEGER NOT NULL,
@@ -23,18 +24,35 @@ const schema = [
     hash             TEXT    NOT NULL,
     last_recorded_at TEXT    NOT NULL
   ) STRICT`,
+  // What changes only with TargetDefined and TargetRevised, in a row of its own: a report rewrites the
+  // small row above, not a definition whose revisions may list hundreds of stages.
+  `CREATE TABLE target_summary_definitions (
+    target_id TEXT PRIMARY KEY,
+    -- JSON: the definition as first recorded, and the revisions in recording order.
+    original  TEXT NOT NULL,
+    revisions TEXT NOT NULL
+  ) STRICT`,
   // A report row names its target by the target's `defined_at` (the position of its TargetDefined),
   // a small integer instead of an id of some 30 characters in the row and in each of its indexes.
   `CREATE TABLE target_summary_reports (
-    target_key   INTEGER NOT NULL,
-    report_id    TEXT    NOT NULL,
-    seq          INTEGER NOT NULL,
-    as_of        TEXT    NOT NULL,
-    value        REAL,
-    stage        TEXT,
-    verification TEXT    NOT NULL,
-    -- The rest of the domain's ReportRecord as JSON (see reportOfRow), corrections and verdict included.
-    record       TEXT    NOT NULL,
+    target_key    INTEGER NOT NULL,
+    report_id     TEXT    NOT NULL,
+    seq           INTEGER NOT NULL,
+    as_of         TEXT    NOT NULL,
+    value         REAL,
+    stage         TEXT,
+    verification  TEXT    NOT NULL,
+    -- The rest of the domain's ReportRecord (see reportOfRow), a column per field rather than one JSON
+    -- record: no keys or duplicated columns written per row, and JSON only where a report has a list
+    -- or a verdict (NULL for none, which most reports have).
+    note          TEXT,
+    reason        TEXT,
+    reported_by   TEXT    NOT NULL,
+    reported_role TEXT    NOT NULL,
+    reported_at   TEXT    NOT NULL,
+    evidence      TEXT,
+    verdict       TEXT,
+    corrections   TEXT,
     PRIMARY KEY (target_key, report_id)
   ) STRICT`,
   // Partial indexes, one per basis: the latest counted report on a day is one descent whatever the
@@ -51,7 +69,10 @@ interface HeadRow {
   zone_id: string
   chapter: string
   kind: string
-  state: string
+  status: string
+  closure: string | null
+  original: string
+  revisions: string
   reports: bigint
   pending: bigint
   accepted: bigint
@@ -67,26 +88,33 @@ interface ReportRowSql {
   report_id: string
   seq: bigint
   as_of: string
+  value: number | null
+  stage: string | null
   verification: string
-  record: string
+  note: string | null
+  reason: string | null
+  reported_by: string
+  reported_role: string
+  reported_at: string
+  evidence: string | null
+  verdict: string | null
+  corrections: string | null
 }
 
 /** The columns a report is read back from. */
-const reportColumns = 'report_id, seq, as_of, verification, record'
-
-/** What the `record` column holds: the ReportRecord without the fields that have columns of their own. */
-type StoredRecord = Omit<ReportRecord, 'reportId' | 'asOf' | 'verification'>
-
-type HeadState = Pick<TargetHead, 'status' | 'original' | 'revisions' | 'closure'>
+const reportColumns =
+  'report_id, seq, as_of, value, stage, verification, note, reason, reported_by, reported_role, reported_at, evidence, verdict, corrections'
 
 const toHead = (row: HeadRow): TargetHead => {
-  const state = JSON.parse(row.state) as HeadState
   return {
     targetId: row.target_id,
     zoneId: row.zone_id,
     chapter: row.chapter,
     kind: row.kind as TargetKind,
-    ...state,
+    status: row.status as TargetHead['status'],
+    original: JSON.parse(row.original) as TargetHead['original'],
+    revisions: JSON.parse(row.revisions) as TargetHead['revisions'],
+    closure: row.closure === null ? null : (JSON.parse(row.closure) as TargetHead['closure']),
     reportCounts: {
       total: Number(row.reports),
       pending: Number(row.pending),
@@ -102,33 +130,30 @@ const toHead = (row: HeadRow): TargetHead => {
 }
 
 /** The ReportRecord of a row, its fields in the order the domain's evolve gives them. */
-const reportOfRow = (row: ReportRowSql): ReportRecord => {
-  const { value, stage, note, evidence, reason, verdict, reportedBy, reportedAt, corrections } = JSON.parse(row.record) as StoredRecord
-  return {
-    reportId: row.report_id,
-    asOf: row.as_of,
-    value,
-    stage,
-    note,
-    evidence,
-    reason,
-    verification: row.verification as ReportRecord['verification'],
-    verdict,
-    reportedBy,
-    reportedAt,
-    corrections,
-  }
-}
+const reportOfRow = (row: ReportRowSql): ReportRecord => ({
+  reportId: row.report_id,
+  asOf: row.as_of,
+  value: row.value,
+  stage: row.stage,
+  note: row.note,
+  evidence: row.evidence === null ? [] : (JSON.parse(row.evidence) as ReportRecord['evidence']),
+  reason: row.reason,
+  verification: row.verification as ReportRecord['verification'],
+  verdict: row.verdict === null ? null : (JSON.parse(row.verdict) as ReportRecord['verdict']),
+  reportedBy: { id: row.reported_by, role: row.reported_role as ReportRecord['reportedBy']['role'] },
+  reportedAt: row.reported_at,
+  corrections: row.corrections === null ? [] : (JSON.parse(row.corrections) as ReportRecord['corrections']),
+})
 
 const headParams = (head: TargetHead) => {
-  const state: HeadState = { status: head.status, original: head.original, revisions: head.revisions, closure: head.closure }
   const { total, pending, accepted, rejected } = head.reportCounts
   return [
     head.targetId,
     head.zoneId,
     head.chapter,
     head.kind,
-    JSON.stringify(state),
+    head.status,
+    head.closure === null ? null : JSON.stringify(head.closure),
     total,
     pending,
     accepted,
@@ -141,10 +166,28 @@ const headParams = (head: TargetHead) => {
   ] as const
 }
 
-const reportParams = (targetKey: bigint, { seq, record }: ReportRow) => {
-  const { reportId, asOf, verification, ...stored } = record
-  return [targetKey, reportId, seq, asOf, record.value, record.stage, verification, JSON.stringify(stored satisfies StoredRecord)] as const
-}
+/** An empty list or no verdict is NULL: no JSON to write or parse for most reports. */
+const jsonOrNull = (value: object | null): string | null =>
+  value === null || (Array.isArray(value) && value.length === 0) ? null : JSON.stringify(value)
+
+const reportParams = (targetKey: bigint, { seq, record }: ReportRow) =>
+  [
+    targetKey,
+    record.reportId,
+    seq,
+    record.asOf,
+    record.value,
+    record.stage,
+    record.verification,
+    record.note,
+    record.reason,
+    record.reportedBy.id,
+    record.reportedBy.role,
+    record.reportedAt,
+    jsonOrNull(record.evidence),
+    jsonOrNull(record.verdict),
+    jsonOrNull(record.corrections),
+  ] as const
 
 const reportKey = (targetId: string, reportId: string): string => `${targetId}\u0000${reportId}`
 
@@ -207,7 +250,12 @@ const firstByStage = (db: SqlDatabase, counts: string) =>
 /** Row reads shared by the writer and the read-model queries. */
 export const targetSummaryReader = (db: SqlDatabase) => {
   const sql = {
-    head: db.prepare('SELECT * FROM target_summary WHERE target_id = ?').safeIntegers(true),
+    head: db
+      .prepare(
+        `SELECT target_summary.*, original, revisions
+           FROM target_summary JOIN target_summary_definitions USING (target_id) WHERE target_id = ?`,
+      )
+      .safeIntegers(true),
     positions: db.prepare('SELECT target_id, position FROM target_summary ORDER BY defined_at').safeIntegers(true),
     schemaVersion: db.prepare('PRAGMA schema_version'),
     report: db
@@ -306,23 +354,29 @@ export const targetSummarySql: SqlProjection = {
   version: targetSummary.version,
   handles: targetSummary.handles,
   schema,
-  tables: ['target_summary_reports', 'target_summary'],
+  tables: ['target_summary_reports', 'target_summary_definitions', 'target_summary'],
   prepare(db) {
     const read = targetSummaryReader(db)
     const upsertHead = db.prepare(
-      `INSERT INTO target_summary (target_id, zone_id, chapter, kind, state, reports, pending, accepted, rejected, defined_at, revision, position, hash, last_recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO target_summary (target_id, zone_id, chapter, kind, status, closure, reports, pending, accepted, rejected, defined_at, revision, position, hash, last_recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (target_id) DO UPDATE SET
-         state = excluded.state, reports = excluded.reports, pending = excluded.pending, accepted = excluded.accepted,
+         status = excluded.status, closure = excluded.closure, reports = excluded.reports, pending = excluded.pending, accepted = excluded.accepted,
          rejected = excluded.rejected, revision = excluded.revision, position = excluded.position, hash = excluded.hash,
          last_recorded_at = excluded.last_recorded_at`,
     )
+    const upsertDefinition = db.prepare(
+      `INSERT INTO target_summary_definitions (target_id, original, revisions) VALUES (?, ?, ?)
+       ON CONFLICT (target_id) DO UPDATE SET original = excluded.original, revisions = excluded.revisions`,
+    )
     const upsertReport = db.prepare(
-      `INSERT INTO target_summary_reports (target_key, report_id, seq, as_of, value, stage, verification, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO target_summary_reports (target_key, ${reportColumns})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (target_key, report_id) DO UPDATE SET
-         as_of = excluded.as_of, value = excluded.value, stage = excluded.stage,
-         verification = excluded.verification, record = excluded.record`,
+         as_of = excluded.as_of, value = excluded.value, stage = excluded.stage, verification = excluded.verification,
+         note = excluded.note, reason = excluded.reason, reported_by = excluded.reported_by,
+         reported_role = excluded.reported_role, reported_at = excluded.reported_at, evidence = excluded.evidence,
+         verdict = excluded.verdict, corrections = excluded.corrections`,
     )
     // Heads as last committed, kept between batches: a replay reads each head once rather than once
     // per batch. Reports are not: most are new, and keeping them cost more than the lookups they save.
@@ -333,6 +387,8 @@ export const targetSummarySql: SqlProjection = {
         const heads = new Map<string, TargetHead | null>()
         const reports = new Map<string, ReportRow | null>()
         const dirtyHeads = new Set<string>()
+        // Heads whose definition or revisions changed (evolve keeps them by reference otherwise).
+        const dirtyDefinitions = new Set<string>()
         const dirtyReports = new Set<string>()
         const headOf = (targetId: string): TargetHead | null => {
           let head = heads.get(targetId)
@@ -362,6 +418,9 @@ export const targetSummarySql: SqlProjection = {
             if (next.head !== slice.head) {
               heads.set(event.targetId, next.head)
               dirtyHeads.add(event.targetId)
+              if (next.head !== null && (next.head.original !== slice.head?.original || next.head.revisions !== slice.head.revisions)) {
+                dirtyDefinitions.add(event.targetId)
+              }
             }
             if (key !== null && next.report !== slice.report) {
               reports.set(key, next.report)
@@ -370,6 +429,10 @@ export const targetSummarySql: SqlProjection = {
           },
           flush() {
             for (const targetId of dirtyHeads) upsertHead.run(...headParams(heads.get(targetId)!))
+            for (const targetId of dirtyDefinitions) {
+              const { original, revisions } = heads.get(targetId)!
+              upsertDefinition.run(targetId, JSON.stringify(original), JSON.stringify(revisions))
+            }
             for (const key of dirtyReports) {
               const report = reports.get(key)!
               upsertReport.run(...reportParams(heads.get(report.targetId)!.definedAt, report))

@@ -149,7 +149,9 @@ export const evolveTargetSlice = (slice: TargetSlice, projected: ProjectedEvent)
 export const targetSummary: Projection<TargetSlice> = {
   name: 'target-summary',
   // 2: report rows keyed by the target's defined_at, without the columns' fields in `record`; stage index.
-  version: 2,
+  // 3: a column per field of the report instead of the JSON `record`; definition and revisions in a
+  //    table of their own, written only when they change.
+  version: 3,
   handles: ['TargetDefined', 'ProgressReported', 'ReportCorrected', 'ReportAccepted', 'ReportRejected', 'TargetRevised', 'TargetClosed'],
   evolve: evolveTargetSlice,
 }

@@ -270,3 +270,24 @@ t.test('a checkpoint moved by another process is noticed: the read models end as
   t.strictSame(readModelRows(store.db), readModelRows(clean))
   t.equal(count(store.db, 'target_summary_reports'), 2, 'both reports, each once')
 })
+
+t.test('a report rewrites its target’s small head row, not the definition and revisions', async (t) => {
+  const { store, ledger } = openTestLedger(t)
+  await seedCatalog(ledger, [target])
+  const projector = createProjector({ store, db: store.db })
+  await projector.start()
+  t.teardown(() => projector.stop())
+  store.db.exec(`CREATE TEMP TABLE definition_writes (n INTEGER);
+    CREATE TEMP TRIGGER definition_updated AFTER UPDATE ON target_summary_definitions BEGIN INSERT INTO definition_writes VALUES (1); END`)
+  const written = () => count(store.db, 'definition_writes')
+  for (let i = 1; i <= 3; i += 1) t.ok(await projector.waitFor((await report(ledger, `r${i}`, i)).position))
+  t.equal(written(), 0, 'three reports: the definition row untouched')
+  const admin = { id: 'admin-1', role: 'admin' } as const
+  const revised = await ledger.execute(
+    target.id,
+    { type: 'ReviseTarget', data: { changes: { goal: 50 }, reason: '年中调整', authority: '区人大常委会决议' } },
+    { actor: admin, correlationId: 'rev' },
+  )
+  t.ok(await projector.waitFor(revised.position))
+  t.equal(written(), 1, 'a revision writes it')
+})

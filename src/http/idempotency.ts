@@ -145,6 +145,11 @@ const recordedBody = (payload: unknown): Buffer | undefined => {
 
 const idempotencyPlugin = async (fastify: FastifyInstance, { store }: IdempotencyOptions): Promise<void> => {
   fastify.decorateRequest('idempotencyKey', undefined)
+  // In flight is kept in memory only: one process writes a file, and a crash forgets its claims
+  // with it, so a key is never blocked by a request that died. Only completed responses are durable.
+  const inFlight = new Map<string, string>()
+  const claims = new WeakMap<FastifyRequest, Claim>()
+
   fastify.decorateRequest('recordWithWrite', function (this: FastifyRequest, response: PreparedResponse): void {
     const claim = claims.get(this)
     if (claim === undefined || !isRecordedStatus(response.status)) return
@@ -156,11 +161,6 @@ const idempotencyPlugin = async (fastify: FastifyInstance, { store }: Idempotenc
     }
     if (store.saveInOpenTransaction(claim.principalId, claim.key, recorded) !== undefined) claim.recorded = recorded
   })
-
-  // In flight is kept in memory only: one process writes a file, and a crash forgets its claims
-  // with it, so a key is never blocked by a request that died. Only completed responses are durable.
-  const inFlight = new Map<string, string>()
-  const claims = new WeakMap<FastifyRequest, Claim>()
 
   const release = (request: FastifyRequest): void => {
     const claim = claims.get(request)

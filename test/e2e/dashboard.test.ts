@@ -175,6 +175,18 @@ if (executablePath === undefined) {
       )
       t.same(rows, answer.targets.map((target) => ({ id: target.id, completion: percent(target.reported.completion) })), 'its targets with their completion')
       t.ok(rows.length > 0)
+      // Reach and growth targets read "value / goal": the goal is the definition's, as the API sends it.
+      const goals = await page.$$eval('table.targets tbody tr', (trs) =>
+        trs.map((tr) => ({ id: tr.getAttribute('data-target-id'), value: tr.querySelector('.value')?.textContent ?? '' })),
+      )
+      const withGoal = (await api<{ targets: { id: string; definition: { kind: string; goal?: number } }[] }>(`/v1/zones/${zone}?asOf=2023-06-30`)).targets.filter(
+        (target) => target.definition.kind === 'reach' || target.definition.kind === 'growth',
+      )
+      t.ok(withGoal.length > 0, 'the zone has targets with a goal')
+      for (const target of withGoal) {
+        const goal = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4 }).format(target.definition.goal!)
+        t.match(goals.find((row) => row.id === target.id)?.value, ` / ${goal}`, `${target.id} against its goal ${goal}`)
+      }
       const timeline = await api<{ points: unknown[] }>(`/v1/zones/${zone}/timeline?asOf=2023-06-30`)
       t.equal(await page.locator('.chart .series.actual circle').count(), timeline.points.length, 'one point per month-end of the zone timeline')
       t.equal(await page.locator('.chart .series.expected path').count(), 1, 'the expected line beside it')

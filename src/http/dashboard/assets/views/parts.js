@@ -49,21 +49,6 @@ export const statusBadge = (summary) =>
     summary.overdue ? h('span', { class: 'flag warn' }, t('overdue')) : null,
   )
 
-/** What completion is measured against (the API's `goal` of a timeline point): goal, limit or Σ stage weights. */
-const goalOf = (definition) => {
-  switch (definition.kind) {
-    case 'reach':
-    case 'growth':
-      return definition.goal
-    case 'ceiling':
-      return definition.limit
-    case 'milestone':
-      return definition.stages.reduce((sum, stage) => sum + stage.weight, 0)
-    default:
-      return null
-  }
-}
-
 /** "12 / 39 个", "≤ 5.5 %", or for a milestone the stages done out of all stages. */
 export const valueAgainstGoal = (definition, progress) => {
   const unit = unitLabel(definition.unit)
@@ -74,7 +59,8 @@ export const valueAgainstGoal = (definition, progress) => {
     case 'ceiling':
       return `${number(progress.value)} / ≤ ${number(definition.limit)}${suffix}`
     default:
-      return `${number(progress.value)} / ${number(goalOf(definition))}${suffix}`
+      // reach and growth: the goal itself (ceilings and milestones are read above)
+      return `${number(progress.value)} / ${number(definition.goal)}${suffix}`
   }
 }
 

@@ -13,27 +13,24 @@ export const reportsUpTo = (reports: readonly ReportRecord[], date: IsoDate, bas
   reports.filter((report) => countsFor(report, basis) && compareDates(report.asOf, date) <= 0)
 
 /**
- * The report with the greatest asOf among `reports`; on equal asOf the later recorded wins
- * (`reports` is in recording order). null when empty.
+ * The report with the greatest asOf among the `reports` that `include` keeps (all by default); on
+ * equal asOf the later recorded wins (`reports` is in recording order). null when none. One pass, no
+ * copies: a write asks this of a target's whole history.
  */
-export const latestByAsOf = (reports: readonly ReportRecord[]): ReportRecord | null =>
-  reports.reduce<ReportRecord | null>(
-    (latest, report) => (latest === null || compareDates(report.asOf, latest.asOf) >= 0 ? report : latest),
-    null,
-  )
-
-/**
- * reach/growth/ceiling: the report whose value holds on `date` — `latestByAsOf` of the reports up to
- * `date` that carry a value, in one pass without copies (a write asks this of a target's whole history).
- */
-export const valueReportAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord | null => {
+export const latestByAsOf = (
+  reports: readonly ReportRecord[],
+  include: (report: ReportRecord) => boolean = () => true,
+): ReportRecord | null => {
   let latest: ReportRecord | null = null
   for (const report of reports) {
-    if (report.value === null || !countsFor(report, basis) || compareDates(report.asOf, date) > 0) continue
-    if (latest === null || compareDates(report.asOf, latest.asOf) >= 0) latest = report
+    if (include(report) && (latest === null || compareDates(report.asOf, latest.asOf) >= 0)) latest = report
   }
   return latest
 }
+
+/** reach/growth/ceiling: the report whose value holds on `date`. */
+export const valueReportAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): ReportRecord | null =>
+  latestByAsOf(reports, (report) => report.value !== null && countsFor(report, basis) && compareDates(report.asOf, date) <= 0)
 
 /** milestone: the stages done by `date`, each once, in recording order. */
 export const doneStagesAt = (reports: readonly ReportRecord[], date: IsoDate, basis: Basis): string[] => [

@@ -115,9 +115,10 @@ export function openSqliteIdempotencyStore(options: OpenSqliteIdempotencyStoreOp
 
 /**
  * Saves are queued and committed together on the next turn of the event loop, in the connection's
- * group commit (`SqliteGroupCommit`): with the events in the same file, the responses of the writes
- * one commit settled ride along with the appends of the next one, in one transaction and one sync.
- * A due purge of expired rows rides along too. A save resolves once its commit is durable.
+ * group commit (`SqliteGroupCommit`): with the events in the same file, they share the appends'
+ * transaction and sync. A due purge of expired rows rides along too. A save resolves once its commit
+ * is durable. A write's own response needs no save of its own: `saveInOpenTransaction` writes it
+ * inside the write's append.
  */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #clock: Clock

@@ -151,10 +151,14 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     }
     const principal = request.principal!
     const key = request.idempotencyKey
+    // Built once, inside the write's transaction, when the key's record rides along with it.
+    let prepared: PreparedResponse | undefined
     const result = await ledger.execute(targetId, command, {
       actor: actorOf(principal),
       correlationId: request.id,
-      ...(key !== undefined ? { idempotencyKey: key, whileWriting: (written: WriteResult) => request.recordWithWrite(created(written)) } : {}),
+      ...(key !== undefined
+        ? { idempotencyKey: key, whileWriting: (written: WriteResult) => request.recordWithWrite((prepared = created(written))) }
+        : {}),
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     })
     request.logFields = { targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }
@@ -162,7 +166,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     if (!(await readModelsReached(result.position))) {
       request.log.warn({ position: result.position.toString() }, 'read models did not reach the write in time; answering anyway')
     }
-    const response = created(result)
+    const response = prepared ?? created(result)
     // Serialised here, so that what the key's record holds and what is sent are the same bytes.
     return reply.code(201).headers(response.headers).send(response.body as unknown as WriteResultBody)
   }

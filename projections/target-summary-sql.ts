@@ -298,6 +298,9 @@ export const targetSummaryReader = (db: SqlDatabase) => {
   // Parsed heads, reused while a target's position stays put: most reads find most targets unchanged.
   // A rebuild drops the tables, which changes the schema version and empties the cache.
   const cache = new Map<string, TargetHead>()
+  // The reports deciding the day last asked about, per target, reused while its position stays put:
+  // reads ask about today again and again, so a long history costs its index lookups once per write.
+  const deciding = new Map<string, { position: bigint; asOf: IsoDate; reports: readonly ReportRecord[] }>()
   let cachedSchema: number | undefined
   return {
     head,
@@ -306,6 +309,7 @@ export const targetSummaryReader = (db: SqlDatabase) => {
       const schema = (sql.schemaVersion.get() as { schema_version: number }).schema_version
       if (schema !== cachedSchema) {
         cache.clear()
+        deciding.clear()
         cachedSchema = schema
       }
       return (sql.positions.all() as { target_id: string; position: bigint }[]).flatMap(({ target_id: targetId, position }) => {
@@ -325,6 +329,8 @@ export const targetSummaryReader = (db: SqlDatabase) => {
     reports: (head: TargetHead): ReportRecord[] => (sql.reports.all(head.definedAt) as ReportRowSql[]).map(reportOfRow),
     /** The SQL twin of `decidingReports`: the same reports, in recording order. */
     decidingReports: (head: TargetHead, asOf: IsoDate): ReportRecord[] => {
+      const cached = deciding.get(head.targetId)
+      if (cached !== undefined && cached.position === head.position && cached.asOf === asOf) return [...cached.reports]
       const key = head.definedAt
       const rows = new Map<bigint, ReportRowSql>()
       const one = (row: unknown) => {
@@ -340,9 +346,11 @@ export const targetSummaryReader = (db: SqlDatabase) => {
         one(sql.latestValue.reported.get(key, asOf))
         one(sql.latestValue.verified.get(key, asOf))
       }
-      return [...rows]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, row]) => reportOfRow(row))
+      const reports = Object.freeze(
+        [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => reportOfRow(row)),
+      )
+      deciding.set(head.targetId, { position: head.position, asOf, reports })
+      return [...reports]
     },
   }
 }

@@ -279,6 +279,25 @@ t.test('a write is readable as soon as waitFor resolves for its position', async
   t.match(await queries.listTargets({ zone: 'qingdao-etdz', kind: 'reach', status: 'on_track' }), { targets: [{ id }] })
 })
 
+t.test('repeated reads of a day reuse its deciding reports until the target moves, never a stale answer', async (t) => {
+  const { queries, write, ledger } = await setUp(t, '2023-07-15T02:00:00.000Z')
+  await seedCatalog(ledger, loadCatalog())
+  const id = 'qingdao-etdz-projects-introduced'
+  const agency = agencyOf('qingdao-etdz')
+  const reported = async (asOf?: string) => (await queries.listTargets({ zone: 'qingdao-etdz', ...(asOf ? { asOf } : {}) })).targets.find((target) => target.id === id)?.reported
+  await write(id, { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 20 } }, agency)
+  t.match(await reported(), { value: 20, reportId: 'r1' })
+  t.match(await reported(), { value: 20, reportId: 'r1' }, 'asked again: the same answer')
+  await write(id, { type: 'CorrectReport', data: { reportId: 'r1', value: 25, reason: 'recount' } }, agency)
+  t.match(await reported(), { value: 25, reportId: 'r1' }, 'a correction keeps the report id and position order, and shows')
+  t.match(await reported('2023-05-31'), { value: 0, reportId: null }, 'another day: nothing reported by then')
+  t.match(await reported(), { value: 25 }, 'and back to today')
+  await write(id, { type: 'RejectReport', data: { reportId: 'r1', reason: 'no evidence' } }, { id: 'auditor-1', role: 'auditor' })
+  t.match(await reported(), { value: 0, reportId: null }, 'a rejection takes the report out')
+  await write(id, { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-07-10', value: 30 } }, agency)
+  t.match(await reported(), { value: 30, reportId: 'r2' })
+})
+
 t.test('list filters: zone, chapter, kind and status', async (t) => {
   const { queries, ledger, store, projector } = await setUp(t, '2023-07-15T02:00:00.000Z')
   const catalog = loadCatalog()

@@ -4,7 +4,7 @@
 import { instantMs, type Instant, type Role } from '../domain/index.js'
 import { auditTrail, reasonOf, type AuditEntry } from './audit-trail.js'
 import type { ProjectedEvent } from './projected-event.js'
-import type { SqlDatabase, SqlProjection, SqlValue } from './projection.js'
+import type { SqlDatabase, SqlProjection, SqlStatement, SqlValue } from './projection.js'
 
 const schema = [
   `CREATE TABLE audit_trail (
@@ -108,25 +108,66 @@ export interface AuditPageOptions {
   knownAt?: Instant
 }
 
-export const auditTrailReader = (db: SqlDatabase) => {
-  const sql = {
-    all: db.prepare(`SELECT ${columns} FROM audit_trail WHERE position > ? AND recorded_ms <= ? ORDER BY position LIMIT ?`).safeIntegers(true),
-    // Revision order is position order within a stream, and the order both indexes keep.
-    stream: db
+/**
+ * How many entries past the cursor one `knownAt` page looks at, at most. The log is in position
+ * order, not recorded order, so nothing bounds where the next entry recorded by `knownAt` is: without
+ * a window, an early instant would scan the whole log in one synchronous query (a second per million
+ * events, during which the server answers nobody). A page may then hold fewer entries than its limit,
+ * or none, and still have a `next`.
+ */
+export const AUDIT_SCAN_WINDOW = 10_000
+
+export interface AuditSlice {
+  entries: AuditEntry[]
+  /** The cursor to go on from (exclusive): the last entry of a full page, or where a window ended; null at the end. */
+  next: bigint | null
+}
+
+export const auditTrailReader = (db: SqlDatabase, { scanWindow = AUDIT_SCAN_WINDOW }: { scanWindow?: number } = {}) => {
+  // The window picks positions only (the view computes a column only where it is read), and the page
+  // reads whole entries for those it keeps. SQLite runs the window as a co-routine: a page that
+  // fills early stops reading it.
+  const windowed = (where: string, order: string) =>
+    db
       .prepare(
-        `SELECT ${columns} FROM audit_trail WHERE stream_id = ? AND position > ? AND recorded_ms <= ? ORDER BY revision LIMIT ?`,
+        `SELECT ${columns} FROM audit_trail WHERE position IN (
+           SELECT position FROM (SELECT position, recorded_ms FROM audit_trail WHERE ${where} ORDER BY ${order} LIMIT @window)
+           WHERE recorded_ms <= @knownMs LIMIT @limit)
+         ORDER BY ${order}`,
       )
-      .safeIntegers(true),
+      .safeIntegers(true)
+  const windowEnd = (where: string, order: string) =>
+    db.prepare(`SELECT position FROM audit_trail WHERE ${where} ORDER BY ${order} LIMIT 1 OFFSET @window - 1`).safeIntegers(true)
+  const everything = 'position > @after'
+  // Revision order is position order within a stream, and the order both indexes keep.
+  const ofStream = 'stream_id = @streamId AND position > @after'
+  const sql = {
+    all: windowed(everything, 'position'),
+    allEnd: windowEnd(everything, 'position'),
+    stream: windowed(ofStream, 'revision'),
+    streamEnd: windowEnd(ofStream, 'revision'),
     hasStream: db.prepare('SELECT 1 FROM audit_trail WHERE stream_id = ? LIMIT 1'),
   }
-  const knownMs = (knownAt: Instant | undefined) => (knownAt === undefined ? NO_LIMIT_MS : instantMs(knownAt))
+  const slice = (
+    rows: SqlStatement,
+    end: SqlStatement,
+    { after, limit, knownAt }: AuditPageOptions,
+    streamId?: string,
+  ): AuditSlice => {
+    const params = { after, limit, ...(streamId === undefined ? {} : { streamId }) }
+    // Without knownAt every entry in the window counts, so a window of at least `limit` entries fills the page.
+    const window = knownAt === undefined ? limit : Math.max(scanWindow, 1)
+    const entries = (rows.all({ ...params, window, knownMs: knownAt === undefined ? NO_LIMIT_MS : instantMs(knownAt) }) as AuditRow[]).map(toEntry)
+    if (limit > 0 && entries.length === limit) return { entries, next: entries[limit - 1]!.position }
+    if (knownAt === undefined || limit === 0) return { entries, next: null }
+    const { limit: _limit, ...where } = params
+    return { entries, next: (end.get({ ...where, window }) as { position: bigint } | undefined)?.position ?? null }
+  }
   return {
     /** The global feed, in position order. */
-    entries: ({ after, limit, knownAt }: AuditPageOptions): AuditEntry[] =>
-      (sql.all.all(after, knownMs(knownAt), limit) as AuditRow[]).map(toEntry),
+    entries: (options: AuditPageOptions): AuditSlice => slice(sql.all, sql.allEnd, options),
     /** One target's events (its stream's), in stream order. */
-    streamEntries: (streamId: string, { after, limit, knownAt }: AuditPageOptions): AuditEntry[] =>
-      (sql.stream.all(streamId, after, knownMs(knownAt), limit) as AuditRow[]).map(toEntry),
+    streamEntries: (streamId: string, options: AuditPageOptions): AuditSlice => slice(sql.stream, sql.streamEnd, options, streamId),
     hasStream: (streamId: string): boolean => sql.hasStream.get(streamId) !== undefined,
   }
 }

@@ -16,7 +16,7 @@ import {
   type Thresholds,
 } from '../../domain/index.js'
 import type { AuditEntry } from '../../projections/audit-trail.js'
-import { auditTrailReader, type AuditTrailReader } from '../../projections/audit-trail-sql.js'
+import { auditTrailReader, type AuditSlice, type AuditTrailReader } from '../../projections/audit-trail-sql.js'
 import { sqlProjections } from '../../projections/index.js'
 import { countReports, stateOf, summarize, type TargetHead, type TargetSummary } from '../../projections/target-summary.js'
 import { targetSummaryReader, type TargetSummaryReader } from '../../projections/target-summary-sql.js'
@@ -64,7 +64,10 @@ export type AuditEvent = Omit<AuditEntry, 'position' | 'revision'> & { position:
 
 export interface AuditPage {
   events: AuditEvent[]
-  /** The cursor for the next page (`after`), when this page is full; null at the end. */
+  /**
+   * The cursor for the next page (`after`); null at the end. With knownAt a page looks at most
+   * AUDIT_SCAN_WINDOW entries past its cursor, so it may hold fewer events than asked, or none, and still have one.
+   */
   next: string | null
 }
 
@@ -232,10 +235,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       return { ...context(asOf, knownAt), group: view, targets }
     })
 
-  const page = (entries: AuditEntry[], limit: number): AuditPage => ({
-    events: entries.map(auditEvent),
-    next: entries.length === limit && limit > 0 ? entries[entries.length - 1]!.position.toString() : null,
-  })
+  const page = ({ entries, next }: AuditSlice): AuditPage => ({ events: entries.map(auditEvent), next: next?.toString() ?? null })
 
   return {
     async listZones(options = {}) {
@@ -331,12 +331,12 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
         const audit = sql().audit
         const streamId = targetStreamId(targetId)
         if (!audit.hasStream(streamId)) return undefined
-        return page(audit.streamEntries(streamId, { after, limit, ...(knownAt === undefined ? {} : { knownAt }) }), limit)
+        return page(audit.streamEntries(streamId, { after, limit, ...(knownAt === undefined ? {} : { knownAt }) }))
       })()
     },
 
     async events({ after = 0n, limit = 100, knownAt } = {}) {
-      return page(sql().audit.entries({ after, limit, ...(knownAt === undefined ? {} : { knownAt }) }), limit)
+      return page(sql().audit.entries({ after, limit, ...(knownAt === undefined ? {} : { knownAt }) }))
     },
   }
 }

@@ -5,6 +5,7 @@ import type { TargetCommand, TargetDefinition } from '../../domain/index.js'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { createProjector } from '../../src/projector/projector.js'
 import { createReadModelQueries } from '../../src/projector/read-model-queries.js'
+import { auditTrailReader } from '../../projections/audit-trail-sql.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
 import { targetStreamPrefix, type TargetLedger } from '../../src/ledger/target-ledger.js'
 import { craftCentre, projects, tourism, unemployment } from '../domain/fixtures/targets.js'
@@ -268,6 +269,35 @@ t.test('scripted history: report, correction, rejection, acceptance and goal rev
     t.equal(seen.length, 80 + 8)
     t.same(seen, [...seen].sort((a, b) => Number(BigInt(a) - BigInt(b))))
   })
+})
+
+t.test('a knownAt page looks at a bounded window of the log: an early instant pages through empty windows, never the whole log at once', async (t) => {
+  const { write, ledger, clock, store } = await setUp(t, '2023-07-15T02:00:00.000Z')
+  await seedCatalog(ledger, loadCatalog())
+  // Another writer's clock behind: events recorded before the seeds, appended after them.
+  clock.set('2023-07-01T02:00:00.000Z')
+  const id = 'qingdao-etdz-projects-introduced'
+  for (const month of ['01', '02', '03']) {
+    await write(id, { type: 'ReportProgress', data: { reportId: `r-${month}`, asOf: `2023-${month}-28`, value: Number(month) } }, agencyOf('qingdao-etdz'))
+  }
+  const reader = auditTrailReader(store.db, { scanWindow: 10 })
+  const knownAt = '2023-07-02T00:00:00.000Z'
+  const pages: { events: number; next: bigint | null }[] = []
+  const kept: bigint[] = []
+  for (let after: bigint | null = 0n; after !== null; ) {
+    const { entries, next } = reader.entries({ after, limit: 2, knownAt })
+    pages.push({ events: entries.length, next })
+    kept.push(...entries.map((entry) => entry.position))
+    t.ok(pages.length < 100, 'the paging ends')
+    after = next
+  }
+  const seeds = loadCatalog().length
+  t.same(kept, [seeds + 1, seeds + 2, seeds + 3].map(BigInt), 'exactly the events recorded by then, in log order')
+  t.same(pages[0], { events: 0, next: 10n }, 'the first window holds none of them: an empty page that goes on')
+  t.equal(pages.at(-1)!.next, null, 'null only at the end of the log')
+  t.same(reader.entries({ after: 0n, limit: 2 }), { entries: reader.entries({ after: 0n, limit: 2 }).entries, next: 2n }, 'without knownAt a page fills as before')
+  const last = reader.streamEntries(targetStreamPrefix + id, { after: 0n, limit: 5, knownAt })
+  t.same(last.entries.map((entry) => entry.type), ['ProgressReported', 'ProgressReported', 'ProgressReported'], 'a stream keeps the same events')
 })
 
 t.test('a write is readable as soon as waitFor resolves for its position', async (t) => {

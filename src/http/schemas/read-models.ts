@@ -1,6 +1,7 @@
 // Response shapes of the read API (DESIGN §5) over the read models, with the formulas of DESIGN §2
 // written into their descriptions so every number can be recomputed by hand from the OpenAPI document.
 import { z } from 'zod'
+import { AUDIT_SCAN_WINDOW } from '../../../projections/audit-trail-sql.js'
 import { targetStatuses } from '../../../domain/status.js'
 import { roles } from '../../../domain/target.js'
 import { bilingualSchema, instantSchema, isoDate, targetEventDataSchemas } from '../../ledger/event-schemas.js'
@@ -157,6 +158,9 @@ export const auditEventSchema = z
 
 export const auditPageSchema = z.object({
   events: z.array(auditEventSchema),
-  next: decimal.nullable().describe('Pass as `after` for the next page; null at the end'),
+  next: decimal.nullable().describe(
+    `Pass as \`after\` for the next page; null at the end. With \`knownAt\` a page looks at most ${AUDIT_SCAN_WINDOW.toLocaleString('en-US')} ` +
+      'events past its cursor, so it may hold fewer events than `limit`, even none, and still have a `next`.',
+  ),
 })
 

@@ -20,14 +20,20 @@ export interface OverdueInput {
   today: IsoDate
   period: Period
   closed: boolean
+  /**
+   * Nothing is left to report: a milestone with every stage done. Its agency cannot file another
+   * report (a milestone report names a stage not yet done), so no report can ever be due.
+   */
+  finished: boolean
 }
 
 /**
  * Nothing is due before a month of the period has ended and its deadline passed, and nothing is due
  * beyond the period's end; after that end the final report stays due until the target is closed.
+ * A closed or finished target owes nothing.
  */
-export const isOverdue = ({ latestAsOf, today, period, closed }: OverdueInput): boolean => {
-  if (closed) return false
+export const isOverdue = ({ latestAsOf, today, period, closed, finished }: OverdueInput): boolean => {
+  if (closed || finished) return false
   const due = minDate(reportDueBy(today), period.end)
   if (compareDates(due, period.start) < 0) return false
   return latestAsOf === null || compareDates(latestAsOf, due) < 0

@@ -148,6 +148,7 @@ export const viewAt = (state: DefinedTargetState, options: ViewOptions): TargetV
       today: asOf,
       period: definition.period,
       closed: closure !== null,
+      finished: definition.kind === 'milestone' && definition.stages.every((stage) => reported.progress.doneStages.includes(stage.id)),
     }),
     closed: closure !== null,
     outcome,

@@ -159,7 +159,8 @@ t.test('status', async (t) => {
 })
 
 t.test('overdue', async (t) => {
-  const overdue = (latestAsOf: string | null, today: string, closed = false) => isOverdue({ latestAsOf, today, period: year, closed })
+  const overdue = (latestAsOf: string | null, today: string, closed = false, finished = false) =>
+    isOverdue({ latestAsOf, today, period: year, closed, finished })
   t.test('on the 5th, last month is not due yet', async (t) => {
     t.equal(overdue('2023-05-31', '2023-07-05'), false)
   })
@@ -180,6 +181,9 @@ t.test('overdue', async (t) => {
   })
   t.test('a closed target is never overdue', async (t) => {
     t.equal(overdue(null, '2023-09-10', true), false)
+  })
+  t.test('a finished target (a milestone with every stage done) is never overdue: it has nothing left to report', async (t) => {
+    t.same([overdue('2023-08-31', '2024-03-10', false, true), overdue('2023-08-31', '2024-03-10')], [false, true])
   })
 })
 

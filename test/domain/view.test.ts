@@ -152,6 +152,19 @@ t.test('a running target whose latest report is older than last month’s end is
   t.same([view([defined(projects), may], '2023-07-05').overdue, view([defined(projects), may], '2023-07-06').overdue], [false, true])
 })
 
+t.test('a milestone with every stage done is never overdue (it cannot report again); one with a stage left is', async (t) => {
+  const stage = (id: string, asOf: string) => reported({ reportId: `r-${id}`, asOf, stage: id }, districtAgency)
+  const twoDone = [defined(craftCentre), stage('design', '2023-03-31'), stage('build', '2023-06-30')]
+  const allDone = [...twoDone, stage('open', '2023-08-31')]
+  t.same(
+    [view(twoDone, '2024-03-10'), view(allDone, '2024-03-10')].map(({ status, overdue }) => ({ status, overdue })),
+    [
+      { status: 'lagging', overdue: true },
+      { status: 'achieved', overdue: false },
+    ],
+  )
+})
+
 t.test('the reports list holds reports effective by asOf, with their verification', async (t) => {
   const reports = view([defined(projects), may, accepted('r-may'), june], '2023-06-15').reports
   t.same(reports.map(({ reportId, verification }) => ({ reportId, verification })), [{ reportId: 'r-may', verification: 'accepted' }])

@@ -64,7 +64,12 @@ export const targetViewSchema = z
     status: z.enum(targetStatuses).describe('achieved (c ≥ 1) · on_track (gap ≤ 0.10) · lagging (≤ 0.30) · behind · met/breached (ceilings) · closed'),
     light: z.enum(lights),
     unreported: z.boolean().describe('No report counted yet: the value counts as 0'),
-    overdue: z.boolean().describe('The latest report is older than the previous month’s end and the 5th has passed'),
+    overdue: z
+      .boolean()
+      .describe(
+        'The latest report is older than the previous month’s end and the 5th has passed (after the period, the final report ' +
+          'stays due). Never for a closed target, nor for a milestone with every stage done: it has nothing left to report.',
+      ),
     closed: z.boolean(),
     outcome: z.enum(['achieved', 'cancelled']).nullable(),
     closedOn: isoDate.nullable(),

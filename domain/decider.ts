@@ -5,7 +5,7 @@ import { assertValidDefinition, definitionAt, reviseDefinition } from './definit
 import { errors } from './errors.js'
 import type { ProgressReported, ReportCorrected, TargetChanges, TargetEvent } from './events.js'
 import { countsFor, valueReportAt } from './progress.js'
-import { evolve, initialState, isDefined, type DefinedTargetState, type ReportRecord, type TargetState } from './state.js'
+import { evolve, initialState, isDefined, reportById, reportPosition, type DefinedTargetState, type ReportRecord, type TargetState } from './state.js'
 import type { Actor, IsoDate, Role, TargetDefinition } from './target.js'
 
 type Command<T extends TargetCommand['type']> = Extract<TargetCommand, { type: T }>['data']
@@ -34,7 +34,7 @@ const requireOpen = (state: DefinedTargetState): void => {
 }
 
 const requireReport = (state: DefinedTargetState, reportId: string): ReportRecord => {
-  const report = state.reports.find((candidate) => candidate.reportId === reportId)
+  const report = reportById(state.reports, reportId)
   if (report === undefined) throw errors.reportNotFound(reportId)
   return report
 }
@@ -116,7 +116,7 @@ const reportProgress = (data: Command<'ReportProgress'>, state: TargetState, ctx
   const target = requireDefined(state)
   requireZone(ctx.actor, target)
   requireOpen(target)
-  if (target.reports.some((report) => report.reportId === data.reportId)) throw errors.reportIdTaken(data.reportId)
+  if (reportPosition(target.reports, data.reportId) !== -1) throw errors.reportIdTaken(data.reportId)
   const definition = requireAsOf(target, data.asOf, ctx.today)
   requireFitsKind(definition, data)
   if (data.stage !== undefined) requireOpenStage(target, definition, data.stage, data.reportId)

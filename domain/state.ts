@@ -86,14 +86,65 @@ export const isDefined = (state: TargetState): state is DefinedTargetState => st
 
 const actorRef = (event: RecordedTargetEvent): ActorRef => ({ id: event.context.actor.id, role: event.context.actor.role })
 
+/**
+ * Where each report id sits in a `reports` list. Every event about a report, and every decision,
+ * looks a report up by id: a scan would make a long-reported target's next write cost its whole
+ * history. A state's list is never changed, only replaced by evolve with a list that keeps every
+ * report in its place, so one index serves a whole line of states: evolve adds the new report's
+ * entry and hands the index on. A state that branched off an older one may find a sibling's entry
+ * at a position: the report found there is checked, and a mismatch falls back to a scan. An id with
+ * no entry is in no list of the line. Lists made some other way get an index on first lookup.
+ */
+const reportIndexes = new WeakMap<readonly ReportRecord[], Map<string, number>>()
+
+const indexOfReports = (reports: readonly ReportRecord[]): Map<string, number> => {
+  let index = reportIndexes.get(reports)
+  if (index === undefined) {
+    index = new Map(reports.map((report, at) => [report.reportId, at]))
+    reportIndexes.set(reports, index)
+  }
+  return index
+}
+
+/** Below this length a scan costs less than an index. */
+const scanBelow = 16
+
+/** The position of report `reportId` in `reports`, or -1. */
+export const reportPosition = (reports: readonly ReportRecord[], reportId: string): number => {
+  if (reports.length < scanBelow) return reports.findIndex((report) => report.reportId === reportId)
+  const at = indexOfReports(reports).get(reportId)
+  if (at === undefined) return -1
+  return reports[at]?.reportId === reportId ? at : reports.findIndex((report) => report.reportId === reportId)
+}
+
+/** The report `reportId` of `reports`, if there is one. */
+export const reportById = (reports: readonly ReportRecord[], reportId: string): ReportRecord | undefined =>
+  reports[reportPosition(reports, reportId)]
+
+/** `reports` with `report` added last, sharing its index. */
+const withReport = (reports: ReportRecord[], report: ReportRecord): ReportRecord[] => {
+  const next = [...reports, report]
+  if (next.length < scanBelow) return next
+  const index = indexOfReports(reports)
+  index.set(report.reportId, reports.length)
+  reportIndexes.set(next, index)
+  return next
+}
+
 const updateReport = (
   state: DefinedTargetState,
   reportId: string,
   update: (report: ReportRecord) => ReportRecord,
-): DefinedTargetState => ({
-  ...state,
-  reports: state.reports.map((report) => (report.reportId === reportId ? update(report) : report)),
-})
+): DefinedTargetState => {
+  const at = reportPosition(state.reports, reportId)
+  if (at === -1) return state
+  const reports = state.reports.slice()
+  reports[at] = update(reports[at]!)
+  // Every report keeps its place: the index holds for the new list too.
+  const index = reportIndexes.get(state.reports)
+  if (index !== undefined) reportIndexes.set(reports, index)
+  return { ...state, reports }
+}
 
 /**
  * Events are facts, so evolve never throws: an event that refers to something this state has not
@@ -109,7 +160,7 @@ export const evolve = (state: TargetState, event: RecordedTargetEvent): TargetSt
   switch (event.type) {
     case 'ProgressReported': {
       const { data } = event
-      if (state.reports.some((report) => report.reportId === data.reportId)) return state
+      if (reportPosition(state.reports, data.reportId) !== -1) return state
       const report: ReportRecord = {
         reportId: data.reportId,
         asOf: data.asOf,
@@ -124,7 +175,7 @@ export const evolve = (state: TargetState, event: RecordedTargetEvent): TargetSt
         reportedAt: event.context.recordedAt,
         corrections: [],
       }
-      return { ...state, reports: [...state.reports, report] }
+      return { ...state, reports: withReport(state.reports, report) }
     }
     case 'ReportCorrected': {
       const { reportId, reason, ...changes } = event.data

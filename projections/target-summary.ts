@@ -6,6 +6,7 @@ import {
   initialState,
   isDefined,
   latestByAsOf,
+  reportById,
   reportsUpTo,
   viewAt,
   type ClosureRecord,
@@ -122,7 +123,7 @@ export const evolveTargetSlice = (slice: TargetSlice, projected: ProjectedEvent)
   const before: TargetState = slice.head === null ? initialState : stateOf(slice.head, slice.report === null ? [] : [slice.report.record])
   const after = evolve(before, event)
   if (!isDefined(after)) return slice
-  const record = reportId === null ? undefined : after.reports.find((report) => report.reportId === reportId)
+  const record = reportId === null ? undefined : reportById(after.reports, reportId)
   const { original } = after
   const head: TargetHead = {
     targetId: projected.targetId,

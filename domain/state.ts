@@ -1,5 +1,6 @@
 // The Target's state and how recorded events build it (the decider's initialState and evolve).
 import type { DefinitionRevision } from './definition.js'
+import { carryLatestValues, indexedFrom } from './progress.js'
 import type { Evidence, RecordedTargetEvent, ReportCorrected } from './events.js'
 import type { CloseOutcome } from './status.js'
 import type { Instant, IsoDate, Role, TargetDefinition } from './target.js'
@@ -106,12 +107,9 @@ const indexOfReports = (reports: readonly ReportRecord[]): Map<string, number> =
   return index
 }
 
-/** Below this length a scan costs less than an index. */
-const scanBelow = 16
-
 /** The position of report `reportId` in `reports`, or -1. */
 export const reportPosition = (reports: readonly ReportRecord[], reportId: string): number => {
-  if (reports.length < scanBelow) return reports.findIndex((report) => report.reportId === reportId)
+  if (reports.length < indexedFrom) return reports.findIndex((report) => report.reportId === reportId)
   const at = indexOfReports(reports).get(reportId)
   if (at === undefined) return -1
   return reports[at]?.reportId === reportId ? at : reports.findIndex((report) => report.reportId === reportId)
@@ -124,7 +122,8 @@ export const reportById = (reports: readonly ReportRecord[], reportId: string): 
 /** `reports` with `report` added last, sharing its index. */
 const withReport = (reports: ReportRecord[], report: ReportRecord): ReportRecord[] => {
   const next = [...reports, report]
-  if (next.length < scanBelow) return next
+  if (next.length < indexedFrom) return next
+  carryLatestValues(reports, next, report)
   const index = indexOfReports(reports)
   index.set(report.reportId, reports.length)
   reportIndexes.set(next, index)

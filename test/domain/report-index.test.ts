@@ -1,13 +1,25 @@
 // Reports looked up by id: the index one line of states shares answers as a scan would, on every branch.
 import fc from 'fast-check'
 import t from 'tap'
-import { evolve, initialState, isDefined, reportPosition, type DefinedTargetState, type TargetState } from '../../domain/index.js'
-import { accepted, corrected, defined, kfqAgency, projects, reported } from './fixtures/targets.js'
+import {
+  countsFor,
+  evolve,
+  initialState,
+  isDefined,
+  latestByAsOf,
+  reportPosition,
+  valueReportAt,
+  type DefinedTargetState,
+  type TargetState,
+} from '../../domain/index.js'
+import { accepted, corrected, defined, kfqAgency, projects, rejected, reported } from './fixtures/targets.js'
 
 const start = evolve(initialState, defined(projects))
 
-const report = (state: TargetState, reportId: string): TargetState =>
-  evolve(state, reported({ reportId, asOf: '2023-06-30', value: 1 }))
+const days = ['2023-03-31', '2023-04-30', '2023-05-31', '2023-06-30', '2023-07-31']
+
+const report = (state: TargetState, reportId: string, day = 3): TargetState =>
+  evolve(state, reported({ reportId, asOf: days[day % days.length]!, value: day }))
 
 const defined_ = (state: TargetState): DefinedTargetState => {
   if (!isDefined(state)) throw new Error('not defined')
@@ -45,32 +57,49 @@ t.test('a corrected or judged report keeps its place and is found there', async 
   t.equal(reportPosition(copied.reports, 'r-29'), 29, 'a list made some other way (a JSON copy) is indexed on first lookup')
 })
 
-t.test('property: on any tree of states, a lookup answers as a scan', async (t) => {
+t.test('property: on any tree of states, a lookup by id and the value on a day answer as a scan', async (t) => {
   // Each step grows the tree from a state picked among those made so far: a report (new id or an
-  // id used on another branch), a correction or a verdict of a report that may not exist there.
+  // id used on another branch), a correction, an acceptance or a rejection of a report that may not
+  // exist there.
   const step = fc.record({
     from: fc.nat(),
-    kind: fc.constantFrom('report', 'report', 'report', 'correct', 'accept'),
+    kind: fc.constantFrom('report', 'report', 'report', 'report', 'correct', 'accept', 'reject'),
     id: fc.integer({ min: 0, max: 60 }),
+    day: fc.nat(),
   })
+  const valueAt = (state: DefinedTargetState, day: string, basis: 'reported' | 'verified') =>
+    latestByAsOf(state.reports, (report) => report.value !== null && countsFor(report, basis) && report.asOf <= day)
   fc.assert(
-    fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
-      const states: TargetState[] = [start]
-      for (const { from, kind, id } of steps) {
-        const base = states[from % states.length]!
-        const reportId = `r-${id}`
-        states.push(
-          kind === 'report'
-            ? report(base, reportId)
-            : kind === 'correct'
-              ? evolve(base, corrected({ reportId, value: id, reason: 'fix' }, kfqAgency, '2023-07-02T00:00:00.000Z'))
-              : evolve(base, accepted(reportId)),
-        )
-      }
-      for (const state of states) {
+    fc.property(fc.array(step, { minLength: 40, maxLength: 200, size: 'max' }), (steps) => {
+      // Each state is looked at as soon as it is made, as a decision would before the next event:
+      // that is when the memo a later state inherits is made.
+      const agrees = (state: DefinedTargetState): boolean => {
         for (let id = 0; id <= 60; id++) {
-          if (reportPosition(defined_(state).reports, `r-${id}`) !== scan(state, `r-${id}`)) return false
+          if (reportPosition(state.reports, `r-${id}`) !== scan(state, `r-${id}`)) return false
         }
+        for (const day of [...days, '2023-01-31', '2023-12-31']) {
+          for (const basis of ['reported', 'verified'] as const) {
+            if (valueReportAt(state.reports, day, basis) !== valueAt(state, day, basis)) return false
+          }
+        }
+        return true
+      }
+      const states: TargetState[] = [start]
+      for (const { from, kind, id, day } of steps) {
+        // Mostly from one of the latest states, so that lines grow long enough to be indexed.
+        const base = states[from % 5 === 0 ? from % states.length : states.length - 1 - (from % Math.min(states.length, 3))]!
+        const reportId = `r-${id}`
+        const at = '2023-08-02T00:00:00.000Z'
+        const next =
+          kind === 'report'
+            ? report(base, reportId, day)
+            : kind === 'correct'
+              ? evolve(base, corrected({ reportId, asOf: days[day % days.length]!, value: id, reason: 'fix' }, kfqAgency, at))
+              : kind === 'accept'
+                ? evolve(base, accepted(reportId))
+                : evolve(base, rejected(reportId))
+        if (!agrees(defined_(next))) return false
+        states.push(next)
       }
       return true
     }),

@@ -163,6 +163,32 @@ if (executablePath === undefined) {
       t.same(errors, [])
     })
 
+    t.test('the known-at picker replays what the ledger said then, until "latest" brings back what it says now', async (t) => {
+      const { page, errors } = await openPage(t, browser)
+      await page.goto(`${base}/#/?asOf=2023-06-30`)
+      await ready(page, 'ranking', '2023-06-30')
+      t.equal(await page.isVisible('#replay'), false, 'no replay banner for the latest')
+      const now = await api<{ zones: ZoneAnswer[] }>('/v1/zones?asOf=2023-06-30')
+
+      // Early July in Beijing: June's reports are in, most verdicts and corrections on them are not.
+      await page.fill('#known-at', '2023-07-03T12:00')
+      await page.waitForSelector('#view[data-state="ready"][data-route="ranking"][data-known-at="2023-07-03T12:00"]')
+      const then = await api<{ zones: ZoneAnswer[]; knownAt: string }>(`/v1/zones?asOf=2023-06-30&knownAt=${encodeURIComponent('2023-07-03T12:00:00+08:00')}`)
+      const rows = await rankingRows(page)
+      t.same(rows, then.zones.map((z) => expectedRow(z)), 'every number is the API’s for that knownAt')
+      t.not(rows.map((row) => row.verified).join(), now.zones.map((z) => percent(z.verifiedCompletion)).join(), 'and it is not what is known now')
+      t.equal(await page.isVisible('#replay'), true, 'a banner says the page is a replay')
+      await page.screenshot({ path: `${artifacts}dashboard-replay.png` })
+      t.match(page.url(), /#\/\?asOf=2023-06-30&knownAt=2023-07-03T12:00$/, 'the instant is kept in the address')
+      t.match(await page.getAttribute('table.ranking tbody tr a', 'href'), /knownAt=2023-07-03T12:00$/, 'and in the links')
+
+      await page.click('#known-now')
+      await page.waitForSelector('#view[data-state="ready"][data-route="ranking"][data-known-at=""]')
+      t.same(await rankingRows(page), now.zones.map((z) => expectedRow(z)), 'latest again')
+      t.match(page.url(), /#\/\?asOf=2023-06-30$/)
+      t.same(errors, [])
+    })
+
     t.test('a zone page shows its targets and its monthly burn-up', async (t) => {
       const { page, errors } = await openPage(t, browser)
       await page.goto(`${base}/#/?asOf=2023-06-30`)

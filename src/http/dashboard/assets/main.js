@@ -9,9 +9,13 @@ import { zoneView } from './views/zone.js'
 /** The report's period: the demo data and the targets cover 2023. */
 const PERIOD = { start: '2023-01-01', end: '2023-12-31' }
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+/** A `knownAt` in the address: Beijing wall-clock time to the minute, as the datetime-local input gives it. */
+const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/
 
 const view = document.getElementById('view')
 const picker = document.getElementById('as-of')
+const knownPicker = document.getElementById('known-at')
+const knownNow = document.getElementById('known-now')
 const langButton = document.getElementById('lang')
 const signOut = document.getElementById('sign-out')
 
@@ -21,14 +25,27 @@ const defaultAsOf = () => {
   return today < PERIOD.start ? PERIOD.start : today > PERIOD.end ? PERIOD.end : today
 }
 
-/** `#/zones/qingdao-etdz?asOf=2023-06-30` → { path: '/zones/qingdao-etdz', asOf: '2023-06-30' } */
+/**
+ * `#/zones/qingdao-etdz?asOf=2023-06-30&knownAt=2023-07-15T12:00` → { path: '/zones/qingdao-etdz',
+ * asOf: '2023-06-30', knownAt: '2023-07-15T12:00' }; knownAt is absent for "what is known now".
+ */
 const parseHash = () => {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?')
-  const asOf = new URLSearchParams(query).get('asOf')
-  return { path: path || '/', asOf: asOf !== null && ISO_DATE.test(asOf) ? asOf : defaultAsOf() }
+  const params = new URLSearchParams(query)
+  const asOf = params.get('asOf')
+  const knownAt = params.get('knownAt')
+  return {
+    path: path || '/',
+    asOf: asOf !== null && ISO_DATE.test(asOf) ? asOf : defaultAsOf(),
+    knownAt: knownAt !== null && LOCAL_MINUTE.test(knownAt) ? knownAt : undefined,
+  }
 }
 
-const hrefFor = (asOf) => (path) => `#${path}?asOf=${asOf}`
+/** Links keep the day and the replay instant looked at. */
+const hrefFor = (asOf, knownAt) => (path) => `#${path}?asOf=${asOf}${knownAt ? `&knownAt=${knownAt}` : ''}`
+
+/** The API's knownAt: the minute in Beijing time, with its offset. */
+const knownAtInstant = (knownAt) => (knownAt ? `${knownAt}:00+08:00` : undefined)
 
 const route = (path) => {
   const [, section, id] = path.split('/')
@@ -46,6 +63,8 @@ const setState = (state) => {
 const renderChrome = () => {
   document.getElementById('brand').textContent = t('title')
   document.getElementById('as-of-label').textContent = t('asOf')
+  document.getElementById('known-at-label').textContent = t('knownAt')
+  knownNow.textContent = t('knownNow')
   langButton.textContent = t('otherLang')
   langButton.lang = currentLang() === 'zh' ? 'en' : 'zh-CN'
   signOut.textContent = t('signOut')
@@ -88,15 +107,22 @@ let firstRender = true
 
 const render = async () => {
   const current = ++generation
-  const { path, asOf } = parseHash()
+  const { path, asOf, knownAt } = parseHash()
   const { key, render: renderView } = route(path)
   picker.value = asOf
+  knownPicker.value = knownAt ?? ''
+  knownNow.hidden = knownAt === undefined
   renderChrome()
+  const replay = document.getElementById('replay')
+  replay.hidden = knownAt === undefined
+  replay.textContent = knownAt === undefined ? '' : `${t('replaying')}${knownAt.replace('T', ' ')}`
   view.dataset.route = key
   view.dataset.asOf = asOf
+  view.dataset.knownAt = knownAt ?? ''
   setState('loading')
   try {
-    const { title, answer, node } = await renderView({ asOf, href: hrefFor(asOf) })
+    const query = { asOf, knownAt: knownAtInstant(knownAt) }
+    const { title, answer, node } = await renderView({ asOf, knownAt: query.knownAt, query, href: hrefFor(asOf, knownAt) })
     if (current !== generation) return
     view.replaceChildren(node)
     document.title = `${title} · ${t('title')}`
@@ -123,7 +149,18 @@ const render = async () => {
 picker.addEventListener('change', () => {
   if (!ISO_DATE.test(picker.value)) return
   const asOf = picker.value < PERIOD.start ? PERIOD.start : picker.value > PERIOD.end ? PERIOD.end : picker.value
-  location.hash = hrefFor(asOf)(parseHash().path)
+  const { path, knownAt } = parseHash()
+  location.hash = hrefFor(asOf, knownAt)(path)
+})
+knownPicker.addEventListener('change', () => {
+  const { path, asOf } = parseHash()
+  // Some browsers give seconds too: the address keeps the minute.
+  const knownAt = knownPicker.value.slice(0, 16)
+  location.hash = hrefFor(asOf, LOCAL_MINUTE.test(knownAt) ? knownAt : undefined)(path)
+})
+knownNow.addEventListener('click', () => {
+  const { path, asOf } = parseHash()
+  location.hash = hrefFor(asOf, undefined)(path)
 })
 langButton.addEventListener('click', () => {
   setLang(currentLang() === 'zh' ? 'en' : 'zh')

@@ -4,8 +4,8 @@ import { h } from '../dom.js'
 import { local, t } from '../i18n.js'
 import { lights, meter, percentCell, rememberZoneName, section } from './parts.js'
 
-export const rankingView = async ({ asOf, href }) => {
-  const answer = await read('/v1/zones', { asOf })
+export const rankingView = async ({ query, href }) => {
+  const answer = await read('/v1/zones', query)
   for (const zone of answer.zones) rememberZoneName(zone.groupId, zone.name)
   const rows = answer.zones.map((zone) =>
     h('tr', { 'data-zone-id': zone.groupId },

@@ -84,13 +84,13 @@ const auditRows = (events) =>
       h('td', {}, shortHash(event.hash), h('div', { class: 'sub' }, '← ', shortHash(event.prevHash))),
     ))
 
-const auditTrail = (path, page) => {
+const auditTrail = (path, page, knownAt) => {
   const body = h('tbody', {}, auditRows(page.events))
   const more = h('button', { type: 'button', class: 'more', hidden: page.next === null }, t('more'))
   let next = page.next
   more.addEventListener('click', async () => {
     more.disabled = true
-    const following = await read(path, { after: next, limit: HISTORY_PAGE })
+    const following = await read(path, { after: next, limit: HISTORY_PAGE, knownAt })
     body.append(...auditRows(following.events))
     next = following.next
     more.hidden = next === null
@@ -135,12 +135,12 @@ const revisionsList = (detail) =>
         h('div', { class: 'sub' }, `${t('reason')}: ${revision.reason} · ${t('authority')}: ${revision.authority}`),
         h('div', { class: 'sub' }, actor(revision.by), ' · ', instant(revision.at))))))
 
-export const targetView = async ({ asOf, href }, targetId) => {
+export const targetView = async ({ query, knownAt, href }, targetId) => {
   const path = `/v1/targets/${encodeURIComponent(targetId)}`
   const [detail, timeline, history] = await Promise.all([
-    read(path, { asOf }),
-    read(`${path}/timeline`, { asOf }),
-    read(`${path}/history`, { limit: HISTORY_PAGE }),
+    read(path, query),
+    read(`${path}/timeline`, query),
+    read(`${path}/history`, { limit: HISTORY_PAGE, knownAt }),
   ])
   const { definition } = detail
   const title = local(definition.title)
@@ -165,7 +165,7 @@ export const targetView = async ({ asOf, href }, targetId) => {
     section(t('timeline'), timeline.points.length === 0 && detail.asOf < definition.period.start ? h('p', { class: 'muted' }, t('noPoints')) : timelineChart(detail, timeline)),
     revisionsList(detail),
     section(`${t('reports')} (${detail.reports.length})`, reportsTable(detail)),
-    h('section', { class: 'card audit-trail' }, h('h2', {}, t('audit')), auditTrail(`${path}/history`, history)),
+    h('section', { class: 'card audit-trail' }, h('h2', {}, t('audit')), auditTrail(`${path}/history`, history, knownAt)),
   )
   return { title, answer: null, node }
 }

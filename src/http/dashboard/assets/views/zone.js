@@ -30,9 +30,9 @@ const burnUp = (points, targets) => {
   })
 }
 
-export const zoneView = async ({ asOf, href }, zoneId) => {
+export const zoneView = async ({ query, href }, zoneId) => {
   const path = `/v1/zones/${encodeURIComponent(zoneId)}`
-  const [answer, timeline] = await Promise.all([read(path, { asOf }), read(`${path}/timeline`, { asOf })])
+  const [answer, timeline] = await Promise.all([read(path, query), read(`${path}/timeline`, query)])
   const { zone, targets } = answer
   rememberZoneName(zone.groupId, zone.name)
   const name = zone.name ? local(zone.name) : zone.groupId

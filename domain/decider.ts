@@ -4,8 +4,8 @@ import type { CommandContext, TargetCommand } from './commands.js'
 import { assertValidDefinition, definitionAt, reviseDefinition } from './definition.js'
 import { errors } from './errors.js'
 import type { ProgressReported, ReportCorrected, TargetChanges, TargetEvent } from './events.js'
-import { countsFor, valueReportAt } from './progress.js'
-import { evolve, initialState, isDefined, reportById, reportPosition, type DefinedTargetState, type ReportRecord, type TargetState } from './state.js'
+import { valueReportAt } from './progress.js'
+import { countsFor, evolve, initialState, isDefined, reportById, reportPosition, type DefinedTargetState, type ReportRecord, type TargetState } from './state.js'
 import type { Actor, IsoDate, Role, TargetDefinition } from './target.js'
 
 type Command<T extends TargetCommand['type']> = Extract<TargetCommand, { type: T }>['data']

@@ -1,6 +1,7 @@
-// The Target's state and how recorded events build it (the decider's initialState and evolve).
+// The Target's state and how recorded events build it (the decider's initialState and evolve), with the
+// report-list lookups both rely on: which reports count, the latest by effective date, reports by id.
 import type { DefinitionRevision } from './definition.js'
-import { carryLatestValues, indexedFrom } from './progress.js'
+import { compareDates } from './calendar.js'
 import type { Evidence, RecordedTargetEvent, ReportCorrected } from './events.js'
 import type { CloseOutcome } from './status.js'
 import type { Instant, IsoDate, Role, TargetDefinition } from './target.js'
@@ -84,6 +85,66 @@ export type TargetState = InitialTargetState | DefinedTargetState
 export const initialState: TargetState = Object.freeze({ status: 'initial' })
 
 export const isDefined = (state: TargetState): state is DefinedTargetState => state.status !== 'initial'
+
+// Which reports count: the reported basis (not rejected) and the verified basis (accepted only).
+export type Basis = 'reported' | 'verified'
+
+export const countsFor = (report: ReportRecord, basis: Basis): boolean =>
+  basis === 'reported' ? report.verification !== 'rejected' : report.verification === 'accepted'
+
+/**
+ * The report with the greatest asOf among the `reports` that `include` keeps (all by default); on
+ * equal asOf the later recorded wins (`reports` is in recording order). null when none. One pass, no
+ * copies: a write asks this of a target's whole history.
+ */
+export const latestByAsOf = (
+  reports: readonly ReportRecord[],
+  include: (report: ReportRecord) => boolean = () => true,
+): ReportRecord | null => {
+  let latest: ReportRecord | null = null
+  for (const report of reports) {
+    if (include(report) && (latest === null || compareDates(report.asOf, latest.asOf) >= 0)) latest = report
+  }
+  return latest
+}
+
+/** Lists of reports shorter than this are scanned: cheaper than keeping an index or a memo beside them. */
+export const indexedFrom = 16
+
+export const valueCountsFor = (report: ReportRecord, basis: Basis): boolean => report.value !== null && countsFor(report, basis)
+
+interface LatestValues {
+  reported: ReportRecord | null
+  verified: ReportRecord | null
+}
+
+/**
+ * Per long list, the latest report with a value that counts on each basis, whatever its day. A list
+ * made by appending a report to one that has it gets it too (`carryLatestValues`, from evolve), so a
+ * write asking about a day on or after it (a new report, in practice) needs no scan of the history.
+ */
+const latestValues = new WeakMap<readonly ReportRecord[], LatestValues>()
+
+export const latestValuesOf = (reports: readonly ReportRecord[]): LatestValues => {
+  let latest = latestValues.get(reports)
+  if (latest === undefined) {
+    latest = {
+      reported: latestByAsOf(reports, (report) => valueCountsFor(report, 'reported')),
+      verified: latestByAsOf(reports, (report) => valueCountsFor(report, 'verified')),
+    }
+    latestValues.set(reports, latest)
+  }
+  return latest
+}
+
+/** `after` is `before` with `added` appended: it inherits `before`'s latest values, `added` taking over where it counts (last recorded wins a tie). */
+const carryLatestValues = (before: readonly ReportRecord[], after: readonly ReportRecord[], added: ReportRecord): void => {
+  const latest = latestValues.get(before)
+  if (latest === undefined) return
+  const pick = (current: ReportRecord | null, basis: Basis) =>
+    valueCountsFor(added, basis) && (current === null || compareDates(added.asOf, current.asOf) >= 0) ? added : current
+  latestValues.set(after, { reported: pick(latest.reported, 'reported'), verified: pick(latest.verified, 'verified') })
+}
 
 const actorRef = (event: RecordedTargetEvent): ActorRef => ({ id: event.context.actor.id, role: event.context.actor.role })
 

@@ -12,6 +12,7 @@ commands:
   verify   check every stream's hash chain [--receipt FILE: and that the log extends a receipt]; exit 1 if not
   digest   print a ledger receipt (every stream's head and their sha256) [--position N]
   export   write the zone ranking or the targets as CSV: export zones|targets [--as-of D] [--known-at T] [--out FILE]
+  backup   copy the embedded store to a file while the server runs, synced and verified: backup --out FILE
   demo     load a reproducible, synthetic year of 2023 progress into DATA_DIR [--seed N] (demo --help)
   rebuild  drop and replay the read models from the log, with progress [--only NAME,…] (rebuild --help)
 
@@ -44,6 +45,10 @@ const main = async (argv: string[]): Promise<number> => {
     case 'rebuild': {
       const { runRebuild } = await import('./rebuild-command.js')
       return runRebuild(parseConfig(process.env), args)
+    }
+    case 'backup': {
+      const { runBackup } = await import('./backup-command.js')
+      return runBackup(parseConfig(process.env), args)
     }
     case 'export': {
       const { runExport } = await import('./export-command.js')

@@ -148,7 +148,8 @@ export const viewAt = (state: DefinedTargetState, options: ViewOptions): TargetV
       today: asOf,
       period: definition.period,
       closed: closure !== null,
-      finished: definition.kind === 'milestone' && definition.stages.every((stage) => reported.progress.doneStages.includes(stage.id)),
+      // A milestone is achieved once every stage is done: nothing is left to report.
+      finished: definition.kind === 'milestone' && reported.progress.achieved,
     }),
     closed: closure !== null,
     outcome,

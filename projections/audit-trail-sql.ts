@@ -154,13 +154,12 @@ export const auditTrailReader = (db: SqlDatabase, { scanWindow = AUDIT_SCAN_WIND
     { after, limit, knownAt }: AuditPageOptions,
     streamId?: string,
   ): AuditSlice => {
-    const params = { after, limit, ...(streamId === undefined ? {} : { streamId }) }
-    // Without knownAt every entry in the window counts, so a window of at least `limit` entries fills the page.
+    const where = { after, ...(streamId === undefined ? {} : { streamId }) }
+    // Without knownAt every entry in the window counts, so a window of `limit` entries fills the page.
     const window = knownAt === undefined ? limit : Math.max(scanWindow, 1)
-    const entries = (rows.all({ ...params, window, knownMs: knownAt === undefined ? NO_LIMIT_MS : instantMs(knownAt) }) as AuditRow[]).map(toEntry)
+    const entries = (rows.all({ ...where, window, limit, knownMs: knownAt === undefined ? NO_LIMIT_MS : instantMs(knownAt) }) as AuditRow[]).map(toEntry)
     if (limit > 0 && entries.length === limit) return { entries, next: entries[limit - 1]!.position }
     if (knownAt === undefined || limit === 0) return { entries, next: null }
-    const { limit: _limit, ...where } = params
     return { entries, next: (end.get({ ...where, window }) as { position: bigint } | undefined)?.position ?? null }
   }
   return {

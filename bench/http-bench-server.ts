@@ -1,11 +1,18 @@
 // Child process of http-bench.ts: the HTTP ceiling. POST /v1/targets/:id/reports with the real route's
 // schemas (headers, params, body, response) and zod type provider, answering a canned 201: no auth, no
-// rate limit, no idempotency, no ledger, no storage. Prints `{"port":N}` once listening; SIGTERM stops it.
+// rate limit, no idempotency, no ledger, no storage. With `store <file>`, the store floor: the same
+// route appending the request's body as one event to the embedded event store in `file` (group commit,
+// answered once durable) before answering: what durability through this store adds to the ceiling,
+// with none of the ledger's work (auth, key, decide, hash chain, read models). Prints `{"port":N}`
+// once listening; SIGTERM stops it.
+import { randomUUID } from 'node:crypto'
 import Fastify, { type RouteOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { targetWriteRoutes } from '../src/http/routes/target-writes.js'
 import { bodyLimit } from '../src/http/server.js'
 import { writeResultBody } from '../src/http/schemas/write-result.js'
+import type { Json } from '../src/store/event-store.js'
+import { openSqliteEventStore } from '../src/store/sqlite-event-store.js'
 
 export const reportRoute = '/v1/targets/:id/reports'
 
@@ -33,6 +40,9 @@ const reportRouteSchema = async (): Promise<RouteOptions['schema']> => {
 const eventId = '00000000-0000-4000-8000-000000000000'
 
 const main = async (): Promise<void> => {
+  const [mode, file] = process.argv.slice(2)
+  if (mode !== undefined && (mode !== 'store' || file === undefined)) throw new Error('usage: http-bench-server [store <ledger file>]')
+  const store = file === undefined ? undefined : openSqliteEventStore({ file })
   const schema = await reportRouteSchema()
   const fastify = Fastify({ logger: false, bodyLimit }).withTypeProvider<ZodTypeProvider>()
   fastify.setValidatorCompiler(validatorCompiler)
@@ -43,11 +53,24 @@ const main = async (): Promise<void> => {
     schema: schema!,
     handler: async (request, reply) => {
       const { id } = request.params as { id: string }
+      let revision = 1n
+      let position = 1n
+      let stored = eventId
+      if (store !== undefined) {
+        stored = randomUUID()
+        // An actor and an instant in the metadata, as the ledger's events carry, so rows are of a like size.
+        const metadata = { actor: { id: 'bench', role: 'agency' }, recordedAt: new Date().toISOString(), requestId: request.id }
+        const appended = await store.append(`target-${id}`, [{ id: stored, type: 'ProgressReported', data: request.body as Json, metadata }], {
+          expectedRevision: 'any',
+        })
+        revision = appended.nextRevision
+        position = appended.position
+      }
       const result = writeResultBody({
         targetId: id,
-        events: [{ id: eventId, type: 'ProgressReported', revision: 1n, data: { reportId: eventId } }],
-        revision: 1n,
-        position: 1n,
+        events: [{ id: stored, type: 'ProgressReported', revision, data: { reportId: stored } }],
+        revision,
+        position,
         replayed: false,
       })
       return reply.code(201).header('etag', '"1"').header('location', `/v1/targets/${id}`).send(result)
@@ -59,7 +82,10 @@ const main = async (): Promise<void> => {
   process.stdout.write(`${JSON.stringify({ port: address.port })}\n`)
   process.once('SIGTERM', () => {
     fastify.close().then(
-      () => process.exit(0),
+      async () => {
+        await store?.close()
+        process.exit(0)
+      },
       () => process.exit(1),
     )
   })

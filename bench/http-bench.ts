@@ -43,8 +43,12 @@ export interface Figures {
 
 export interface HttpBenchResult {
   bare: Figures
+  /** The bare route appending each body to the embedded event store, answering once durable; nothing else. */
+  storeFloor: Figures
   durable: Figures
   durableOverBare: number
+  /** storeFloor ÷ bare: the share of the ceiling left once every write is an fsynced append, before any of the ledger's work. */
+  floorOverBare: number
   /** ProgressReported events in the server's file after it stopped: every 2xx of the durable runs, and the warm-up's. */
   eventsStored: number
 }
@@ -75,6 +79,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
         `autocannon in this one (2 cores: the load generator must not share the server's event loop)`,
     )
     const bare = await startBareServer(servers)
+    const floorServer = await startBareServer(servers, ['store', join(dir, 'floor.db')])
     const real = await startServe({
       dir,
       timeoutMs: 60_000,
@@ -85,10 +90,14 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     // Nothing is stored, so no stage is ever done: the ceiling gets the same mix of bodies, milestones included.
     bareLoad.startPhase(0, Number.POSITIVE_INFINITY)
     const bareRun = measurement(bare.url, connections, bareLoad, bare.pid)
+    const floorLoad = reportLoad(catalog, 'floor')
+    floorLoad.startPhase(0, Number.POSITIVE_INFINITY)
+    const floorRun = measurement(floorServer.url, connections, floorLoad, floorServer.pid)
     const durableLoad = reportLoad(catalog, 'durable')
     const durableRun = measurement(real.url, connections, durableLoad, real.child.pid)
 
     await bareRun.run(warmupMs, false)
+    await floorRun.run(warmupMs, false)
     await giveMilestonesStages(real.url, catalog, durableLoad, 0, warmupStages)
     await durableRun.run(warmupMs, false)
     // Enough fresh stages for a round at the warm-up's rate, with room to spare.
@@ -96,6 +105,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     const stages = Math.min(maxStages, Math.ceil(perTargetAndRound * 1.5) + 10)
     for (let round = 1; round <= rounds; round += 1) {
       await bareRun.run(durationMs / rounds, true)
+      await floorRun.run(durationMs / rounds, true)
       await giveMilestonesStages(real.url, catalog, durableLoad, round, stages)
       await durableRun.run(durationMs / rounds, true)
     }
@@ -104,13 +114,20 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
 
     const result: HttpBenchResult = {
       bare: bareRun.figures(),
+      storeFloor: floorRun.figures(),
       durable: durableRun.figures(),
       durableOverBare: durableRun.figures().perSecond / bareRun.figures().perSecond,
+      floorOverBare: floorRun.figures().perSecond / bareRun.figures().perSecond,
       eventsStored,
     }
     print(`  (a) bare route: same schemas, canned 201, stores nothing   ${format(result.bare)}`)
+    print(`  (c) store floor: bare + one fsynced append, nothing else   ${format(result.storeFloor)}`)
     print(`  (b) durable: auth, key, ledger, fsync, read models, 201    ${format(result.durable)}`)
-    const unintended = [result.bare, result.durable].flatMap((figures) =>
+    print(
+      `  store floor ÷ bare ${result.floorOverBare.toFixed(2)}: what durability alone leaves of the ceiling; ` +
+        `the ledger's own work takes durable to ${(result.durable.perSecond / result.storeFloor.perSecond).toFixed(2)} of the floor`,
+    )
+    const unintended = [result.bare, result.storeFloor, result.durable].flatMap((figures) =>
       Object.keys(figures.non2xx).filter((refusal) => !intendedStatuses.has(Number.parseInt(refusal, 10))),
     )
     print(
@@ -329,8 +346,8 @@ function problemCode(body: string): string {
 }
 
 /** The ceiling in a child process: prints its port once listening. */
-async function startBareServer(servers: ChildProcess[]): Promise<{ url: string; pid: number | undefined }> {
-  const child = spawn(process.execPath, [bareServer], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function startBareServer(servers: ChildProcess[], args: readonly string[] = []): Promise<{ url: string; pid: number | undefined }> {
+  const child = spawn(process.execPath, [bareServer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   servers.push(child)
   const [chunk] = (await Promise.race([
     once(child.stdout!, 'data'),

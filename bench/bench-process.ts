@@ -13,14 +13,24 @@ import { fileURLToPath } from 'node:url'
  * .ts sources under a TypeScript loader and .js from dist/ alike.
  */
 export async function runJsonChild<T>(importMetaUrl: string, name: string, args: readonly string[]): Promise<T> {
-  const script = fileURLToPath(new URL(`./${name}${extname(fileURLToPath(importMetaUrl))}`, importMetaUrl))
-  if (!existsSync(script)) throw new Error(`${script} is missing`)
-  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...nodeArgsFor(importMetaUrl, `./${name}`), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   let stdout = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   const [code] = (await once(child, 'exit')) as [number | null]
   if (code !== 0) throw new Error(`${name} exited with ${code}`)
   return JSON.parse(stdout) as T
+}
+
+/**
+ * Node's arguments to run the module at `relative` (without extension) from the module at
+ * `importMetaUrl`: with this process's node flags, and the extension of the module asking, so a
+ * TypeScript source runs its sibling sources under the same loader and a script of dist/ its
+ * compiled siblings.
+ */
+export function nodeArgsFor(importMetaUrl: string, relative: string): string[] {
+  const script = fileURLToPath(new URL(`${relative}${extname(fileURLToPath(importMetaUrl))}`, importMetaUrl))
+  if (!existsSync(script)) throw new Error(`${script} is missing`)
+  return [...loaderFlags(process.execArgv), script]
 }
 
 /** This process's node flags (a TypeScript loader, say) without a script given by -e / -p, which the child would run instead. */
@@ -64,8 +74,6 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited
 }
 
-const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
-
 export interface ServeOptions {
   /** DATA_DIR goes to `<dir>/data`, the server's log to `<dir>/server.log`. */
   dir: string
@@ -84,7 +92,7 @@ export interface ServeOptions {
 export async function startServe({ dir, args = [], nodeFlags = [], timeoutMs = 120_000 }: ServeOptions): Promise<{ child: ChildProcess & { pid: number }; url: string; file: string }> {
   const logFile = join(dir, 'server.log')
   const log = openSync(logFile, 'w')
-  const child = spawn(process.execPath, [...nodeFlags, cliMain, 'serve', ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgsFor(import.meta.url, '../src/cli/main'), 'serve', ...args], {
     env: {
       ...inheritedEnv(),
       NODE_ENV: 'development',

@@ -6,13 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import type { TargetDefinition } from '../domain/target.js'
 import { loadCatalog } from '../seeds/catalog-loader.js'
 import { readDemoPrincipals } from '../src/http/principals.js'
-import { startServe, stop } from './bench-process.js'
+import { nodeArgsFor, startServe, stop } from './bench-process.js'
 
 export interface HttpBenchOptions {
   /** Total time given to each of the two measurements. Default 10000. */
@@ -59,7 +58,6 @@ export const P99_GOAL_MS = 25
 /** Statuses a correct run may see: conflicts, preconditions and rate limits are answers, not failures. */
 const intendedStatuses = new Set([409, 412, 429])
 
-const bareServer = fileURLToPath(new URL('./http-bench-server.js', import.meta.url))
 /** Within every target's period (2023) and before today. */
 const asOf = '2023-06-30'
 
@@ -347,7 +345,7 @@ function problemCode(body: string): string {
 
 /** The ceiling in a child process: prints its port once listening. */
 async function startBareServer(servers: ChildProcess[], args: readonly string[] = []): Promise<{ url: string; pid: number | undefined }> {
-  const child = spawn(process.execPath, [bareServer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...nodeArgsFor(import.meta.url, './http-bench-server'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   servers.push(child)
   const [chunk] = (await Promise.race([
     once(child.stdout!, 'data'),

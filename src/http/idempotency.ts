@@ -31,6 +31,11 @@ declare module 'fastify' {
     /** The validated Idempotency-Key (unquoted) on a POST that honours it: the ledger's `idempotencyKey`. */
     idempotencyKey: string | undefined
     /**
+     * The request's fingerprint (method, URL, If-Match, body) beside its key, where a principal holds
+     * the key: the ledger's `requestFingerprint`, so ids derived from the key differ for another request.
+     */
+    idempotencyFingerprint: string | undefined
+    /**
      * Records `response` as this request's answer, inside the write's own transaction (call it from
      * the ledger's `whileWriting`), so the key's record is durable with the write and costs no commit
      * of its own. The response sent must be exactly this one; otherwise what was sent is saved as usual.
@@ -145,6 +150,7 @@ const recordedBody = (payload: unknown): Buffer | undefined => {
 
 const idempotencyPlugin = async (fastify: FastifyInstance, { store }: IdempotencyOptions): Promise<void> => {
   fastify.decorateRequest('idempotencyKey', undefined)
+  fastify.decorateRequest('idempotencyFingerprint', undefined)
   // In flight is kept in memory only: one process writes a file, and a crash forgets its claims
   // with it, so a key is never blocked by a request that died. Only completed responses are durable.
   const inFlight = new Map<string, string>()
@@ -184,6 +190,7 @@ const idempotencyPlugin = async (fastify: FastifyInstance, { store }: Idempotenc
     if (principalId === undefined) return
 
     const fingerprint = requestFingerprint(request)
+    request.idempotencyFingerprint = fingerprint
     const slot = `${principalId}\u0000${key}`
     const running = inFlight.get(slot)
     if (running !== undefined) return sendProblem(reply, running === fingerprint ? keyInFlight() : keyReused())

@@ -1,7 +1,7 @@
 // One mapper from every error the service can meet to an RFC 9457 problem+json response.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorCategory } from '../../domain/errors.js'
-import { WrongExpectedRevision } from '../store/event-store.js'
+import { DuplicateEventId, WrongExpectedRevision } from '../store/event-store.js'
 import { PreconditionFailed } from '../ledger/target-ledger.js'
 
 export const problemContentType = 'application/problem+json; charset=utf-8'
@@ -111,6 +111,16 @@ export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof HttpError) return problem(error.status, error.code, httpErrors[error.code].title, error.message)
   if (error instanceof WrongExpectedRevision) {
     return problem(409, error.code, 'Conflict', 'The target changed while the request was processed; retry it.')
+  }
+  // Ids derive from the Idempotency-Key and the request: this very request was written before, and its
+  // key's record (which would have replayed the answer) has expired.
+  if (error instanceof DuplicateEventId && error.existing !== undefined) {
+    return problem(
+      409,
+      'IDEMPOTENCY.ALREADY_APPLIED',
+      'Conflict',
+      'This request was already applied under this Idempotency-Key, whose record has expired, so its answer cannot be replayed; read the target to see it.',
+    )
   }
   const fastifyError = error as FastifyError
   if (fastifyError?.validation) return validationProblem({ ...fastifyError, validation: fastifyError.validation })

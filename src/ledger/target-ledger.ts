@@ -18,7 +18,7 @@ import {
   type Json,
 } from '../store/event-store.js'
 import { calendarDay, instant, type Clock } from './clock.js'
-import { deterministicEventId } from './event-ids.js'
+import { deterministicEventId, idempotencySeed } from './event-ids.js'
 import { genesisHash, hashEvent } from './event-hash.js'
 import { decodeTargetEvent } from './event-codec.js'
 import { eventSchemaVersion } from './event-metadata.js'
@@ -46,6 +46,8 @@ export interface WriteMeta {
   causationId?: string
   /** Also the seed of the event ids, so a retried request appends nothing new. */
   idempotencyKey?: string
+  /** What the keyed request asked (the HTTP layer's fingerprint): seeds the event ids with the key (`idempotencySeed`). */
+  requestFingerprint?: string
   /** If-Match: the write happens only if the target's stream is at this revision. */
   expectedRevision?: bigint
   /** Marks the events as made-up demo data (`target-ledger demo`); recorded in their metadata and hash. */
@@ -318,7 +320,8 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
 
   const attempt = async (targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult> => {
     const streamId = targetStreamId(targetId)
-    const keyedId = (index: number) => deterministicEventId(`${meta.actor.id}/${streamId}`, meta.idempotencyKey!, index)
+    const keyedId = (index: number) =>
+      deterministicEventId(`${meta.actor.id}/${streamId}`, idempotencySeed(meta.idempotencyKey!, meta.requestFingerprint), index)
     // A v5 UUID costs a SHA-1: the first one, needed to recognise a retry, is made once for every round.
     const firstKeyedId = meta.idempotencyKey !== undefined ? keyedId(0) : undefined
     const eventId = (index: number) => (firstKeyedId === undefined ? newId() : index === 0 ? firstKeyedId : keyedId(index))

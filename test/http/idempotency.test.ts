@@ -440,7 +440,7 @@ const ledgerHarness = async (t: Test, file: string) => {
     for await (const _ of store.readStream(targetStreamId(targetId))) n++
     return n
   }
-  return { fastify, store, ledger, keys, close, streamLength }
+  return { fastify, store, ledger, keys, clock, close, streamLength }
 }
 
 t.test('POST /v1/targets/:id/reports: ten sends, one across a restart, append one event and answer alike', async (t) => {
@@ -498,4 +498,44 @@ t.test('a keyed write records its response in its own commit: one transaction an
   t.equal(refused.statusCode, 422)
   t.equal(group.stats.commits, before.commits + 2)
   t.equal(keys.find(agency, 'refused')?.status, 422)
+})
+
+t.test('a key past its TTL: another request under it is a write of its own; the same request again never appends twice', async (t) => {
+  const { fastify, ledger, clock, streamLength } = await ledgerHarness(t, join(tempDir(t), 'ledger.db'))
+  await seedCatalog(ledger, loadCatalog())
+  const targetId = 'qingdao-etdz-projects-introduced'
+  const url = `/v1/targets/${targetId}/reports`
+  const monthly = { 'idempotency-key': 'etdz-monthly' }
+  const june = { asOf: '2023-06-30', value: 21, note: '上半年引进亿元以上项目21个' }
+  const first = await post(fastify, url, june, monthly)
+  t.equal(first.statusCode, 201)
+  const seeded = (await streamLength(targetId)) - 1
+  const later = (hours: number) => clock.set(new Date(Date.parse(midYear) + hours * 60 * 60 * 1000))
+
+  later(25)
+  const july = await post(fastify, url, { ...june, value: 24, note: '截至7月引进24个' }, monthly)
+  t.equal(july.statusCode, 201, 'another request under the expired key')
+  t.notOk(july.headers[idempotencyReplayedHeader])
+  t.not(july.json().reportId, first.json().reportId, 'is a report of its own')
+  t.equal(await streamLength(targetId), seeded + 2)
+  later(50)
+  const again = await post(fastify, url, { ...june, value: 24, note: '截至7月引进24个' }, monthly)
+  t.equal(again.statusCode, 201, 'the same request, its record expired: answered from the ledger')
+  t.same(again.json().events, july.json().events, 'with the first write, not a second one')
+  t.equal(await streamLength(targetId), seeded + 2)
+
+  // A correction whose write has left the target's latest 64 keyed writes, sent again once its key expired.
+  const reportId = first.json().reportId as string
+  const correction = { value: 22, reason: '统计口径调整' }
+  const fix = { 'idempotency-key': 'etdz-fix' }
+  t.equal((await post(fastify, `${url}/${reportId}/corrections`, correction, fix)).statusCode, 201)
+  for (let i = 0; i < 64; i++) {
+    t.equal((await post(fastify, url, { asOf: '2023-06-30', value: 24, note: `第${i}次` }, { 'idempotency-key': `filler-${i}` })).statusCode, 201)
+  }
+  later(100)
+  const length = await streamLength(targetId)
+  const stale = await post(fastify, `${url}/${reportId}/corrections`, correction, fix)
+  t.equal(stale.statusCode, 409)
+  t.equal(stale.json().code, 'IDEMPOTENCY.ALREADY_APPLIED')
+  t.equal(await streamLength(targetId), length, 'nothing appended')
 })

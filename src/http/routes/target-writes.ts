@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { TargetCommand } from '../../../domain/commands.js'
 import { countOccurrences, readSourceDocument } from '../../../seeds/catalog-loader.js'
 import { sourceDocument } from '../../../seeds/report.js'
-import { deterministicEventId } from '../../ledger/event-ids.js'
+import { deterministicEventId, idempotencySeed } from '../../ledger/event-ids.js'
 import {
   bilingualSchema,
   evidenceSchema,
@@ -31,7 +31,9 @@ const writeHeaders = z.object({
     .describe(
       'Makes the POST safe to retry (IETF httpapi Idempotency-Key draft), scoped to the caller: the same key and request return the ' +
         'first response unchanged with `Idempotency-Replayed: true`; the same key with another request is a 422 ' +
-        '(IDEMPOTENCY.KEY_REUSED); a duplicate still running is a 409 (IDEMPOTENCY.IN_FLIGHT). Keys expire after IDEMPOTENCY_TTL (24 h).',
+        '(IDEMPOTENCY.KEY_REUSED); a duplicate still running is a 409 (IDEMPOTENCY.IN_FLIGHT). Keys expire after IDEMPOTENCY_TTL (24 h): ' +
+        'an expired key may then be sent with a new request; the same request sent again after that is a 409 (IDEMPOTENCY.ALREADY_APPLIED, ' +
+        'or REPORT.ID_TAKEN for a report) unless it is among the target\'s latest 64 keyed writes, whose answer is replayed.',
     ),
   'if-match': z
     .string()
@@ -157,7 +159,11 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
       actor: actorOf(principal),
       correlationId: request.id,
       ...(key !== undefined
-        ? { idempotencyKey: key, whileWriting: (written: WriteResult) => request.recordWithWrite((prepared = created(written))) }
+        ? {
+            idempotencyKey: key,
+            ...(request.idempotencyFingerprint !== undefined ? { requestFingerprint: request.idempotencyFingerprint } : {}),
+            whileWriting: (written: WriteResult) => request.recordWithWrite((prepared = created(written))),
+          }
         : {}),
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     })
@@ -174,7 +180,9 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
   /** A report id the retry of the same request gets again. */
   const newReportId = (request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>, targetId: string) => {
     const key = request.idempotencyKey
-    return key === undefined ? randomUUID() : deterministicEventId(`report/${request.principal!.id}/${targetId}`, key, 0)
+    return key === undefined
+      ? randomUUID()
+      : deterministicEventId(`report/${request.principal!.id}/${targetId}`, idempotencySeed(key, request.idempotencyFingerprint), 0)
   }
 
   fastify.post(

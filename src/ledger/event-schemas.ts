@@ -33,13 +33,28 @@ const definitionCommon = {
   source: z.strictObject({ document: text, quote: text }),
 }
 
+const definitionOf = <Common extends typeof definitionCommon | typeof definitionInputCommon>(common: Common) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ ...common, kind: z.literal('reach'), goal: z.number() }),
+    z.strictObject({ ...common, kind: z.literal('growth'), goal: z.number() }),
+    z.strictObject({ ...common, kind: z.literal('ceiling'), limit: z.number() }),
+    z.strictObject({ ...common, kind: z.literal('milestone'), stages: z.array(stageSchema).min(1) }),
+  ])
+
 /** The shape of a TargetDefinition; the domain checks the rules (goal > 0 where it applies, …). */
-export const targetDefinitionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...definitionCommon, kind: z.literal('reach'), goal: z.number() }),
-  z.strictObject({ ...definitionCommon, kind: z.literal('growth'), goal: z.number() }),
-  z.strictObject({ ...definitionCommon, kind: z.literal('ceiling'), limit: z.number() }),
-  z.strictObject({ ...definitionCommon, kind: z.literal('milestone'), stages: z.array(stageSchema).min(1) }),
-])
+export const targetDefinitionSchema = definitionOf(definitionCommon)
+
+const definitionInputCommon = {
+  ...definitionCommon,
+  weight: definitionCommon.weight.default(1).describe('Weight in the zone rollup; default 1'),
+  pacing: definitionCommon.pacing.default('linear').describe('How expected progress accrues: linear by day (default) or monthly'),
+}
+
+/**
+ * A definition as a client may send it: weight and pacing may be left out for DESIGN §2's defaults
+ * (1, linear), which are filled in before it is recorded, so every TargetDefined names both.
+ */
+export const targetDefinitionInputSchema = definitionOf(definitionInputCommon)
 
 export const evidenceSchema = z.strictObject({ title: text, url: z.url() })
 

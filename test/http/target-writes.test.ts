@@ -88,6 +88,22 @@ t.test('an admin defines, revises and closes a target', async (t) => {
   await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '2023-06-30', value: 1 }), 409, 'TARGET.CLOSED')
 })
 
+t.test('a definition without weight and pacing gets DESIGN §2 defaults, recorded in its event', async (t) => {
+  const ctx = await build(t, { seed: false })
+  const { weight: _weight, pacing: _pacing, ...bare } = target
+  const defined = await post(ctx.app, '/v1/targets', 'admin', bare)
+  t.equal(defined.statusCode, 201)
+  const view = await ctx.app.inject({ method: 'GET', url: `/v1/targets/${target.id}`, headers: bearer('admin') })
+  t.match(view.json().definition, { weight: 1, pacing: 'linear' })
+  const events = await ctx.app.inject({ method: 'GET', url: `/v1/targets/${target.id}/history`, headers: bearer('auditor-a') })
+  t.match(events.json().events[0], { type: 'TargetDefined', data: { weight: 1, pacing: 'linear' } })
+  // Given, they are kept.
+  const other = { ...target, id: 'etdz-projects-monthly', weight: 2, pacing: 'monthly' }
+  t.equal((await post(ctx.app, '/v1/targets', 'admin', other)).statusCode, 201)
+  const otherView = await ctx.app.inject({ method: 'GET', url: `/v1/targets/${other.id}`, headers: bearer('admin') })
+  t.match(otherView.json().definition, { weight: 2, pacing: 'monthly' })
+})
+
 t.test('400: schema violations name the field', async (t) => {
   const ctx = await build(t)
   const res = await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '30/06/2023', value: 'many' }), 400, 'REQUEST.INVALID')

@@ -14,7 +14,7 @@ import {
   periodSchema,
   slug,
   stageSchema,
-  targetDefinitionSchema,
+  targetDefinitionInputSchema,
   text,
 } from '../../ledger/event-schemas.js'
 import type { TargetLedger, WriteResult } from '../../ledger/target-ledger.js'
@@ -194,7 +194,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
         description:
           'Appends TargetDefined. A target citing the report (`source.document` = `qingdao-west-coast-2023-work-report`) must quote it verbatim.',
         headers: writeHeaders,
-        body: targetDefinitionSchema,
+        body: targetDefinitionInputSchema,
         response: writeResponses,
       },
     },

@@ -161,7 +161,8 @@ const requirePendingReport = (
 ): void => {
   requireRole(ctx.actor, ['auditor'], command)
   const target = requireDefined(state)
-  requireOpen(target)
+  // No requireOpen: closing ends the agency's reporting, not the auditors' verification of what was
+  // reported before, or a report pending at the close could never count on the verified basis.
   const report = requireReport(target, data.reportId)
   if (report.verification !== 'pending') throw errors.reportAlreadyDecided(report.reportId, report.verification)
   requireOtherAuthor(ctx.actor, report)

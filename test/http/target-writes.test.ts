@@ -70,6 +70,17 @@ t.test('a correction and verdicts by auditors', async (t) => {
   t.match(read.json(), { reported: { value: 19 }, verified: { value: 19 } })
 })
 
+t.test('a report pending at the close is still judged after it; nothing else is taken', async (t) => {
+  const ctx = await build(t)
+  const { reportId } = await report(ctx)
+  t.equal((await post(ctx.app, `/v1/targets/${target.id}/close`, 'admin', { outcome: 'achieved', reason: '提前完成' })).statusCode, 201)
+  await refused(t, ctx, () => post(ctx.app, `${reportsUrl}/${reportId}/corrections`, agency, { value: 22, reason: '补报' }), 409, 'TARGET.CLOSED')
+  const accepted = await post(ctx.app, `${reportsUrl}/${reportId}/verdicts`, 'auditor-a', { verdict: 'accepted' })
+  t.equal(accepted.statusCode, 201)
+  const read = await ctx.app.inject({ url: `/v1/targets/${target.id}?asOf=2023-06-30`, headers: bearer('reader') })
+  t.match(read.json(), { verified: { value: 21 } })
+})
+
 t.test('an admin defines, revises and closes a target', async (t) => {
   const ctx = await build(t, { seed: false })
   const defined = await post(ctx.app, '/v1/targets', 'admin', target)

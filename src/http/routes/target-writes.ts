@@ -51,7 +51,7 @@ const reportBody = z
     stage: slug.optional().describe('milestone: the id of the stage completed'),
     note: z.string().max(2000).optional(),
     evidence: z.array(evidenceSchema).max(20).optional(),
-    reason: text.max(2000).optional().describe('Required when the value is lower than the latest earlier report'),
+    reason: text.max(2000).optional().describe('Required when a reach or growth value is lower than the latest earlier report (not for a ceiling, where lower is better)'),
   })
   .meta({
     examples: [
@@ -221,7 +221,8 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
         summary: 'Report progress (agency of the target’s zone)',
         description:
           'Appends ProgressReported with a cumulative (reach, growth) or latest (ceiling) value as of `asOf`, or a completed milestone stage. ' +
-          'A value lower than the latest earlier report needs a `reason`. The response carries the new `reportId`.',
+          'A reach or growth value lower than the latest earlier report needs a `reason` (a ceiling’s lower value is good news and needs none). ' +
+          'The response carries the new `reportId`.',
         headers: writeHeaders,
         params: targetParams,
         body: reportBody,
@@ -259,7 +260,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
       schema: {
         tags: ['writes'],
         summary: 'Accept or reject a report (auditor)',
-        description: 'Appends ReportAccepted or ReportRejected. An auditor may not judge a report it submitted or corrected.',
+        description: 'Appends ReportAccepted or ReportRejected. An auditor may not judge a report it submitted or corrected. A closed target takes no new reports, but its reports still pending may be judged.',
         headers: writeHeaders,
         params: reportParams,
         body: verdictBody,

@@ -48,7 +48,7 @@ export const openRuntime = (config: Config, { clock = systemClock, log }: Runtim
   const idempotency = createSqliteIdempotencyStore(readModels, { clock, ttlMs: config.IDEMPOTENCY_TTL })
   const thresholds = { onTrackGap: config.ON_TRACK_GAP, laggingGap: config.LAGGING_GAP }
   const ledger = createTargetLedger({ store, clock, timeZone: config.TIME_ZONE, thresholds })
-  const queries = createReadModelQueries({ db: readModels, ledger, today: () => ledger.today(), thresholds })
+  const queries = createReadModelQueries({ db: readModels, ledger, today: ledger.today, thresholds })
   // Made on first use: it migrates the read models (and rebuilds a projection whose version changed),
   // which commands that only read the log (verify, digest) must not do.
   let projector: Projector | undefined

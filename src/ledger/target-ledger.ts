@@ -8,7 +8,7 @@ import { decide } from '../../domain/decider.js'
 import { defaultThresholds, type Thresholds } from '../../domain/status.js'
 import type { Actor, Instant, IsoDate } from '../../domain/target.js'
 import { viewAt, type TargetView } from '../../domain/view.js'
-import { compareInstants } from '../../domain/calendar.js'
+import { compareDates, compareInstants } from '../../domain/calendar.js'
 import { errors } from '../../domain/errors.js'
 import {
   WrongExpectedRevision,
@@ -105,12 +105,25 @@ export class PreconditionFailed extends Error {
   }
 }
 
+/**
+ * The day a read is as of when it names none: today; with `knownAt`, the day of that instant when it
+ * is earlier, so "what did the dashboard say then" reads the day the dashboard showed then, not
+ * today's expected progress against what was known then.
+ */
+export const defaultAsOf = (today: (at?: Instant) => IsoDate, knownAt?: Instant): IsoDate => {
+  const now = today()
+  if (knownAt === undefined) return now
+  const then = today(knownAt)
+  return compareDates(then, now) < 0 ? then : now
+}
+
 export interface TargetLedger {
   load(targetId: string, options?: { knownAt?: Instant }): Promise<LoadedTarget>
   execute(targetId: string, command: TargetCommand, meta: WriteMeta): Promise<WriteResult>
-  /** The target as of a day (default today), from everything known at `knownAt` (default now). */
+  /** The target as of a day (default: `defaultAsOf`), from everything known at `knownAt` (default now). */
   view(targetId: string, options?: ReadOptions): Promise<{ view: TargetView; revision: bigint }>
-  today(): IsoDate
+  /** The calendar day in the ledger's time zone of `at` (default now). */
+  today(at?: Instant): IsoDate
 }
 
 /**
@@ -195,7 +208,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     maxCachedStreams = 10_000,
   } = options
   const dayOf = dayClock(timeZone)
-  const today = () => dayOf(clock.now())
+  const today = (at?: Instant) => dayOf(at === undefined ? clock.now() : new Date(at))
 
   // Each target's folded state, kept between requests. A write decides on it as it is and advances it
   // with the events it appended: the append's expected revision is the check that nobody (another
@@ -390,7 +403,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
   const view = async (targetId: string, { asOf, knownAt }: ReadOptions = {}) => {
     const loaded = await load(targetId, knownAt === undefined ? {} : { knownAt })
     if (!isDefined(loaded.state)) throw errors.targetNotFound()
-    return { view: viewAt(loaded.state, { asOf: asOf ?? today(), thresholds }), revision: loaded.revision ?? 0n }
+    return { view: viewAt(loaded.state, { asOf: asOf ?? defaultAsOf(today, knownAt), thresholds }), revision: loaded.revision ?? 0n }
   }
 
 

@@ -25,11 +25,11 @@ import { rollupGroups, type GroupBy, type GroupSummary } from '../../projections
 import { groupTimelinePoint, timelineDates, type GroupTimelinePoint } from '../../projections/zone-timeline.js'
 import { chapters as seedChapters } from '../../seeds/chapters.js'
 import { zones as seedZones } from '../../seeds/zones.js'
-import { targetStreamId, type TargetLedger } from '../ledger/target-ledger.js'
+import { defaultAsOf, targetStreamId, type TargetLedger } from '../ledger/target-ledger.js'
 import type { SqliteDatabase } from '../store/sqlite-database.js'
 
 export interface ReplayOptions {
-  /** Progress as of this day, everything known counted. Default: today. */
+  /** Progress as of this day, everything known counted. Default: today; with `knownAt`, its day if earlier (`defaultAsOf`). */
   asOf?: IsoDate
   /** Only events recorded at or before this instant. */
   knownAt?: Instant
@@ -99,8 +99,8 @@ export interface ReadModelQueriesOptions {
   db: SqliteDatabase
   /** Folds target streams for `knownAt` reads. */
   ledger: Pick<TargetLedger, 'load'>
-  /** Today in the report's time zone: the default asOf. */
-  today: () => IsoDate
+  /** The day in the report's time zone of `at` (default now): what the default asOf is reckoned from. */
+  today: (at?: Instant) => IsoDate
   thresholds?: Thresholds
   zones?: readonly { id: string; name: Bilingual }[]
   chapters?: readonly { id: string; title: Bilingual }[]
@@ -217,7 +217,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
     return rollupGroups(summaries, by).map((group) => ({ ...group, name: names.get(group.groupId) ?? null }))
   }
 
-  const groups = async (by: GroupBy, { asOf = today(), knownAt }: ReplayOptions) =>
+  const groups = async (by: GroupBy, { knownAt, asOf = defaultAsOf(today, knownAt) }: ReplayOptions) =>
     withSources(knownAt, all, (sources) => ({
       ...context(asOf, knownAt),
       groups: groupViews(
@@ -226,7 +226,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       ),
     }))
 
-  const group = async (by: GroupBy, groupId: string, { asOf = today(), knownAt }: ReplayOptions) =>
+  const group = async (by: GroupBy, groupId: string, { knownAt, asOf = defaultAsOf(today, knownAt) }: ReplayOptions) =>
     withSources(knownAt, all, (sources) => {
       const summaries = sources.map((source) => summaryOf(source, asOf))
       const view = groupViews(summaries, by).find((candidate) => candidate.groupId === groupId)
@@ -250,7 +250,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       return { ...rest, zone }
     },
 
-    async zoneTimeline(zoneId, { asOf = today(), knownAt } = {}) {
+    async zoneTimeline(zoneId, { knownAt, asOf = defaultAsOf(today, knownAt) } = {}) {
       return withSources(
         knownAt,
         (rows) => rows.heads().filter((head) => head.zoneId === zoneId),
@@ -285,7 +285,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       return { ...rest, chapter }
     },
 
-    async listTargets({ asOf = today(), knownAt, zone, chapter, kind, status } = {}) {
+    async listTargets({ knownAt, asOf = defaultAsOf(today, knownAt), zone, chapter, kind, status } = {}) {
       return withSources(
         knownAt,
         (rows) =>
@@ -306,7 +306,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       )
     },
 
-    async target(targetId, { asOf = today(), knownAt } = {}) {
+    async target(targetId, { knownAt, asOf = defaultAsOf(today, knownAt) } = {}) {
       return withSources(
         knownAt,
         one(targetId),
@@ -318,7 +318,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       )
     },
 
-    async targetTimeline(targetId, { asOf = today(), knownAt } = {}) {
+    async targetTimeline(targetId, { knownAt, asOf = defaultAsOf(today, knownAt) } = {}) {
       return withSources(
         knownAt,
         one(targetId),

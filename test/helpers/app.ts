@@ -92,7 +92,7 @@ export const build = async (t: Teardown, options: BuildOptions = {}): Promise<Te
   if (options.seed !== false) await seedCatalog(ledger, loadCatalog())
   const idempotency = createSqliteIdempotencyStore(store.db, { clock, ttlMs: 24 * 60 * 60 * 1000 })
   const projector = createProjector({ store, db: store.db })
-  const queries = createReadModelQueries({ db: store.db, ledger, today: () => ledger.today() })
+  const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
   await projector.start()
   let app: FastifyInstance | undefined
   t.teardown(async () => {

@@ -411,7 +411,7 @@ const ledgerHarness = async (t: Test, file: string) => {
   const ledger = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
   const projector = createProjector({ store, db: store.db })
   await projector.start()
-  const queries = createReadModelQueries({ db: store.db, ledger, today: () => ledger.today() })
+  const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
   const fastify = createFastify(false)
   await fastify.register(ledgerApp, {
     store,

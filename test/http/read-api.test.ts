@@ -115,6 +115,16 @@ t.test('asOf and knownAt: "on that instant, what did we believe progress was on 
   const zone = async (query: string) =>
     (await get(app, `/v1/zones?${query}`)).json().zones.find((one: { groupId: string }) => one.groupId === 'qingdao-etdz').completion
   t.ok((await zone('asOf=2023-07-15&knownAt=2023-07-13T00:00:00Z')) > (await zone('asOf=2023-07-15')), 'the zone rollup replays the same way')
+
+  // knownAt alone: what the dashboard showed then, as of the day it was then in Beijing (not today).
+  const then = (await get(app, `/v1/targets/${target}?knownAt=2023-07-12T18:00:00Z`)).json()
+  t.match(then, { asOf: '2023-07-13', reported: { value: 25 } })
+  const asked = (await get(app, `/v1/targets/${target}?asOf=2023-07-13&knownAt=2023-07-12T18:00:00Z`)).json()
+  t.same(then, asked, 'the same answer as naming that day')
+  for (const path of ['/v1/zones', `/v1/zones/qingdao-etdz`, `/v1/zones/qingdao-etdz/timeline`, '/v1/targets', `/v1/targets/${target}/timeline`]) {
+    t.equal((await get(app, `${path}?knownAt=2023-07-12T18:00:00Z`)).json().asOf, '2023-07-13', path)
+  }
+  t.equal((await get(app, `/v1/targets/${target}?knownAt=2099-01-01T00:00:00Z`)).json().asOf, '2023-07-14', 'a later knownAt: today')
 })
 
 t.test('GET /v1/targets/:id/timeline has a point per report effective date with its verdicts', async (t) => {

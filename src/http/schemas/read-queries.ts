@@ -4,7 +4,7 @@ import { instantSchema, isoDate } from '../../ledger/event-schemas.js'
 import type { PageOptions, ReplayOptions } from '../../projector/read-model-queries.js'
 
 export const replayQuery = {
-  asOf: isoDate.optional().describe('Progress as of this day (YYYY-MM-DD), with everything known now. Default: today in TIME_ZONE.'),
+  asOf: isoDate.optional().describe('Progress as of this day (YYYY-MM-DD), with everything known now. Default: today in TIME_ZONE; with knownAt, the day of knownAt in TIME_ZONE when that is earlier (what the dashboard showed then).'),
   knownAt: instantSchema
     .optional()
     .describe('Only events recorded up to this instant (ISO-8601 with offset): what the ledger said then. With asOf: "on knownAt, what did we believe progress was on asOf".'),

@@ -112,8 +112,9 @@ export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof WrongExpectedRevision) {
     return problem(409, error.code, 'Conflict', 'The target changed while the request was processed; retry it.')
   }
-  // Ids derive from the Idempotency-Key and the request: this very request was written before, and its
-  // key's record (which would have replayed the answer) has expired.
+  // Ids derive from the Idempotency-Key and the request: this very request was written before, its
+  // key's record has expired, and the ledger did not find the write to answer from (it looks in the
+  // stream for it, so this is a safety net, never a 500).
   if (error instanceof DuplicateEventId && error.existing !== undefined) {
     return problem(
       409,

@@ -127,10 +127,13 @@ export interface TargetLedger {
 }
 
 /**
- * A retried write is recognised among a target's latest keyed writes; an older retry is answered by
- * the HTTP layer's durable Idempotency-Key record instead.
+ * A retried write is recognised among a target's latest keyed writes at once; an older one (its
+ * Idempotency-Key record expired, say) by reading the stream, when `RecentWrites.mayHold` says so.
  */
 const recentWritesKept = 64
+
+/** 30 bits of an event id (its first 8 hex digits, random in a v5 UUID): a small integer, kept unboxed by V8. */
+const idBits = (id: string): number => Number.parseInt(id.slice(0, 8), 16) & 0x3fffffff
 
 interface Written {
   events: WrittenEvent[]
@@ -145,16 +148,24 @@ interface Written {
  */
 class RecentWrites {
   readonly #byFirstId = new Map<string, Written>()
+  /** 30 bits of the first id of every keyed write added, however old: a few bytes each. */
+  readonly #seen = new Set<number>()
 
   add(write: Written): void {
     const firstId = write.events[0]!.id
     if (this.#byFirstId.has(firstId)) return
     this.#byFirstId.set(firstId, write)
+    this.#seen.add(idBits(firstId))
     if (this.#byFirstId.size > recentWritesKept) this.#byFirstId.delete(this.#byFirstId.keys().next().value!)
   }
 
   get(firstEventId: string): Written | undefined {
     return this.#byFirstId.get(firstEventId)
+  }
+
+  /** false: no write of the stream begins with this id. true: one may (rarely a false alarm), so read the stream. */
+  mayHold(firstEventId: string): boolean {
+    return this.#seen.has(idBits(firstEventId))
   }
 }
 
@@ -259,6 +270,26 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     return snapshot
   }
 
+  /**
+   * The keyed write whose first event has this id, read from the stream: one older than the latest
+   * kept in memory. Its events are consecutive and carry the same key and actor.
+   */
+  const writeBeginningWith = async (streamId: string, firstEventId: string): Promise<Written | undefined> => {
+    let found: { key: string | undefined; actor: string; written: Written } | undefined
+    for await (const stored of store.readStream(streamId)) {
+      if (found === undefined && stored.id !== firstEventId) continue
+      const decoded = decodeTargetEvent(stored)
+      const { idempotencyKey: key, actor } = decoded.metadata
+      const event = { id: stored.id, type: decoded.event.type, revision: stored.revision, data: stored.data }
+      if (found === undefined) found = { key, actor: actor.id, written: { events: [event], position: stored.position } }
+      else if (found.key === key && found.actor === actor.id) {
+        found.written.events.push(event)
+        found.written.position = stored.position
+      } else break
+    }
+    return found?.written
+  }
+
   const loaded = ({ state, revision, headHash, recent }: Snapshot): LoadedTarget => ({
     state,
     revision,
@@ -346,7 +377,10 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
       const snapshot = cached ?? (await current(streamId))
       const target = loaded(snapshot)
       // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
-      const previous = firstKeyedId !== undefined ? target.written(firstKeyedId) : undefined
+      let previous = firstKeyedId !== undefined ? target.written(firstKeyedId) : undefined
+      if (previous === undefined && firstKeyedId !== undefined && snapshot.recent.mayHold(firstKeyedId)) {
+        previous = await writeBeginningWith(streamId, firstKeyedId)
+      }
       if (previous !== undefined) {
         const last = previous.events[previous.events.length - 1]!
         return { targetId, events: previous.events, revision: last.revision, position: previous.position, replayed: true }

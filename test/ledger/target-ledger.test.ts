@@ -1,6 +1,7 @@
 import t from 'tap'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { genesisHash, hashEvent } from '../../src/ledger/event-hash.js'
+import { deterministicEventId } from '../../src/ledger/event-ids.js'
 import { eventMetadataSchema } from '../../src/ledger/event-metadata.js'
 import { verifyLedger } from '../../src/ledger/ledger-verification.js'
 import { fixedClock } from '../../src/ledger/clock.js'
@@ -194,4 +195,57 @@ t.test('a retry this snapshot missed is answered from the stream, and the chain 
   t.same(again.events, first.events, 'with the stored events')
   await ledger.execute(definition.id, { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-06-30', value: 4 } }, { actor: agency, correlationId: 'c' })
   t.equal((await verifyLedger(store)).ok, true, 'the next event chains to the stored hash, not to the retry’s')
+})
+
+t.test('a retried write older than the latest 64 keyed writes is found by reading the stream: answered alike, nothing appended', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  const command = { type: 'ReportProgress', data: { reportId: 'r-old', asOf: '2023-06-30', value: 3 } } as const
+  const meta = { actor: agency, correlationId: 'c', idempotencyKey: 'k-old' }
+  const first = await ledger.execute(definition.id, command, meta)
+  for (let i = 0; i < 70; i++) {
+    await ledger.execute(
+      definition.id,
+      { type: 'ReportProgress', data: { reportId: `r-${i}`, asOf: '2023-06-30', value: 3 } },
+      { actor: agency, correlationId: 'c', idempotencyKey: `k-${i}` },
+    )
+  }
+  const head = await store.headPosition()
+  const reads = countingReads(store)
+  const again = await ledger.execute(definition.id, command, meta)
+  t.same({ ...again, replayed: false }, first, 'the same answer')
+  t.equal(again.replayed, true)
+  t.equal(await store.headPosition(), head, 'nothing appended')
+  t.same(reads, [targetStreamId(definition.id)], 'one read of the stream to find it')
+})
+
+t.test('a new key whose first id shares the 30 bits kept of an older write reads the stream, finds nothing and writes', async (t) => {
+  const { ledger, store } = openTestLedger(t)
+  await ledger.execute(definition.id, { type: 'DefineTarget', data: definition }, { actor: admin, correlationId: 'c' })
+  // Two keys whose first event ids agree in the bits the ledger keeps (a birthday search: ~2^15 tries).
+  const bits = (key: string) =>
+    Number.parseInt(deterministicEventId(`${agency.id}/${targetStreamId(definition.id)}`, key, 0).slice(0, 8), 16) & 0x3fffffff
+  const byBits = new Map<number, string>()
+  let pair: [string, string] | undefined
+  for (let i = 0; pair === undefined; i++) {
+    const key = `k-${i}`
+    const other = byBits.get(bits(key))
+    if (other !== undefined) pair = [other, key]
+    else byBits.set(bits(key), key)
+  }
+  const [older, newer] = pair
+  const write = (key: string, reportId: string) =>
+    ledger.execute(
+      definition.id,
+      { type: 'ReportProgress', data: { reportId, asOf: '2023-06-30', value: 3 } },
+      { actor: agency, correlationId: 'c', idempotencyKey: key },
+    )
+  await write(older, 'r-older')
+  for (let i = 0; i < 64; i++) await write(`filler-${i}`, `r-filler-${i}`)
+  const head = await store.headPosition()
+  const reads = countingReads(store)
+  const fresh = await write(newer, 'r-newer')
+  t.equal(fresh.replayed, false, 'a write of its own')
+  t.equal(await store.headPosition(), head + 1n)
+  t.same(reads, [targetStreamId(definition.id)], 'after one read of the stream')
 })

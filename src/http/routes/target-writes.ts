@@ -32,8 +32,8 @@ const writeHeaders = z.object({
       'Makes the POST safe to retry (IETF httpapi Idempotency-Key draft), scoped to the caller: the same key and request return the ' +
         'first response unchanged with `Idempotency-Replayed: true`; the same key with another request is a 422 ' +
         '(IDEMPOTENCY.KEY_REUSED); a duplicate still running is a 409 (IDEMPOTENCY.IN_FLIGHT). Keys expire after IDEMPOTENCY_TTL (24 h): ' +
-        'an expired key may then be sent with a new request; the same request sent again after that is a 409 (IDEMPOTENCY.ALREADY_APPLIED, ' +
-        'or REPORT.ID_TAKEN for a report) unless it is among the target\'s latest 64 keyed writes, whose answer is replayed.',
+        'an expired key may then be sent with a new request; the same request sent again after that is answered from the events it appended, ' +
+        'as the first time, and appends nothing.',
     ),
   'if-match': z
     .string()

@@ -82,12 +82,12 @@ const openPage = async (t: Test, browser: Browser) => {
 const ready = (page: Page, route: string, asOf: string) =>
   page.waitForSelector(`#view[data-state="ready"][data-route="${route}"][data-as-of="${asOf}"]`)
 
-const rankingRows = (page: Page) =>
-  page.$$eval('table.ranking tbody tr', (rows) =>
+const rankingRows = (page: Page, idAttribute = 'data-zone-id') =>
+  page.$$eval('table.ranking tbody tr', (rows, idAttribute) =>
     rows.map((row) => {
       const text = (selector: string) => row.querySelector(selector)?.textContent?.trim() ?? null
       return {
-        id: row.getAttribute('data-zone-id'),
+        id: row.getAttribute(idAttribute),
         rank: text('.rank'),
         name: text('.name'),
         completion: text('.completion'),
@@ -99,7 +99,7 @@ const rankingRows = (page: Page) =>
         targets: text('.targets'),
       }
     }),
-  )
+  idAttribute)
 
 /** The ranking row the page must show for a zone of the API's answer, in the given language. */
 const expectedRow = (zone: ZoneAnswer, lang: 'zh' | 'en' = 'zh') => ({
@@ -217,6 +217,34 @@ if (executablePath === undefined) {
       t.equal(await page.locator('.chart .series.actual circle').count(), timeline.points.length, 'one point per month-end of the zone timeline')
       t.equal(await page.locator('.chart .series.expected path').count(), 1, 'the expected line beside it')
       await page.screenshot({ path: `${artifacts}dashboard-zone.png`, fullPage: true })
+      t.same(errors, [])
+    })
+
+    t.test('the chapter ranking and a chapter page, each number the API’s', async (t) => {
+      const { page, errors } = await openPage(t, browser)
+      await page.goto(`${base}/#/?asOf=2023-06-30`)
+      await ready(page, 'ranking', '2023-06-30')
+      await page.click('.tabs a[data-grouping="chapters"]')
+      await ready(page, 'chapters', '2023-06-30')
+      const answer = await api<{ chapters: ZoneAnswer[] }>('/v1/chapters?asOf=2023-06-30')
+      t.ok(answer.chapters.length > 1)
+      t.same(await rankingRows(page, 'data-chapter-id'), answer.chapters.map((c) => expectedRow(c)), 'every chapter, in rank order, with the API’s numbers')
+      t.match(page.url(), /#\/chapters\?asOf=2023-06-30$/)
+      await page.screenshot({ path: `${artifacts}dashboard-chapters.png`, fullPage: true })
+
+      const chapter = answer.chapters[0]!
+      await page.click(`tr[data-chapter-id="${chapter.groupId}"] .name a`)
+      await ready(page, 'chapter', '2023-06-30')
+      const detail = await api<{ targets: { id: string; reported: { completion: number | null } }[] }>(`/v1/chapters/${chapter.groupId}?asOf=2023-06-30`)
+      const rows = await page.$$eval('table.targets tbody tr', (trs) =>
+        trs.map((tr) => ({ id: tr.getAttribute('data-target-id'), completion: tr.querySelector('.completion')?.textContent })),
+      )
+      t.same(rows, detail.targets.map((target) => ({ id: target.id, completion: percent(target.reported.completion) })), 'its targets with their completion')
+      t.equal(await page.textContent('dd.completion'), percent(chapter.completion), 'its completion')
+      await page.click('a.back')
+      await ready(page, 'chapters', '2023-06-30')
+      await page.click('.tabs a[data-grouping="zones"]')
+      await ready(page, 'ranking', '2023-06-30')
       t.same(errors, [])
     })
 

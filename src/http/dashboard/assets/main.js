@@ -2,9 +2,9 @@
 import { AuthRequired, clearToken, setToken, token } from './api.js'
 import { h } from './dom.js'
 import { currentLang, setLang, t } from './i18n.js'
-import { rankingView } from './views/ranking.js'
+import { chapterRankingView, rankingView } from './views/ranking.js'
 import { targetView } from './views/target.js'
-import { zoneView } from './views/zone.js'
+import { chapterView, zoneView } from './views/zone.js'
 
 /** The report's period: the demo data and the targets cover 2023. */
 const PERIOD = { start: '2023-01-01', end: '2023-12-31' }
@@ -51,6 +51,8 @@ const route = (path) => {
   const [, section, id] = path.split('/')
   if (section === 'zones' && id) return { key: 'zone', render: (ctx) => zoneView(ctx, decodeURIComponent(id)) }
   if (section === 'targets' && id) return { key: 'target', render: (ctx) => targetView(ctx, decodeURIComponent(id)) }
+  if (section === 'chapters' && id) return { key: 'chapter', render: (ctx) => chapterView(ctx, decodeURIComponent(id)) }
+  if (section === 'chapters') return { key: 'chapters', render: chapterRankingView }
   return { key: 'ranking', render: rankingView }
 }
 

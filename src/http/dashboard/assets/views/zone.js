@@ -1,9 +1,11 @@
-// One zone: its standing, a monthly burn-up of expected against actual completion, and its targets.
+// One zone (or report chapter): its standing, for a zone a monthly burn-up of expected against actual
+// completion (the API has a timeline for zones only), and its targets.
 import { read } from '../api.js'
 import { lineChart, monthTicks } from '../charts.js'
 import { h } from '../dom.js'
 import { kindLabel, local, monthLabel, percent, t, verificationLabel } from '../i18n.js'
 import { lights, meter, percentCell, rememberZoneName, reportValue, section, statusBadge, valueAgainstGoal } from './parts.js'
+import { groupings } from './ranking.js'
 
 const latestReportCell = (summary) => {
   const report = summary.latestReport
@@ -30,11 +32,12 @@ const burnUp = (points, targets) => {
   })
 }
 
-export const zoneView = async ({ query, href }, zoneId) => {
-  const path = `/v1/zones/${encodeURIComponent(zoneId)}`
-  const [answer, timeline] = await Promise.all([read(path, query), read(`${path}/timeline`, query)])
-  const { zone, targets } = answer
-  rememberZoneName(zone.groupId, zone.name)
+const groupView = (grouping) => async ({ query, href }, groupId) => {
+  const path = `${grouping.api}/${encodeURIComponent(groupId)}`
+  const byZone = grouping === groupings.zones
+  const [answer, timeline] = await Promise.all([read(path, query), byZone ? read(`${path}/timeline`, query) : undefined])
+  const { [grouping.detail]: zone, targets } = answer
+  if (byZone) rememberZoneName(zone.groupId, zone.name)
   const name = zone.name ? local(zone.name) : zone.groupId
   const summary = h('dl', { class: 'facts' },
     h('dt', {}, t('rank')), h('dd', { class: 'rank' }, String(zone.rank)),
@@ -54,17 +57,22 @@ export const zoneView = async ({ query, href }, zoneId) => {
     ),
   )
   const table = targets.length === 0
-    ? h('p', { class: 'muted' }, t('noTargets'))
+    ? h('p', { class: 'muted' }, t(byZone ? 'noTargets' : 'noChapterTargets'))
     : h('div', { class: 'scroll' }, h('table', { class: 'targets' },
       h('thead', {}, h('tr', {},
         h('th', {}, t('target')), h('th', {}, t('kind')), h('th', { class: 'num' }, t('valueGoal')),
         h('th', { class: 'num' }, t('completion')), h('th', {}, t('status')), h('th', {}, t('latestReport')))),
       h('tbody', {}, rows)))
   const node = h('div', { class: 'stack' },
-    h('a', { class: 'back', href: href('/') }, t('back')),
+    h('a', { class: 'back', href: href(grouping.home) }, t('back')),
     section(name, summary),
-    section(t('burnUp'), timeline.points.length === 0 || targets.length === 0 ? h('p', { class: 'muted' }, t('noPoints')) : burnUp(timeline.points, targets)),
+    byZone
+      ? section(t('burnUp'), timeline.points.length === 0 || targets.length === 0 ? h('p', { class: 'muted' }, t('noPoints')) : burnUp(timeline.points, targets))
+      : null,
     section(`${t('targets')} (${targets.length})`, table),
   )
   return { title: name, answer, node }
 }
+
+export const zoneView = groupView(groupings.zones)
+export const chapterView = groupView(groupings.chapters)

@@ -13,7 +13,7 @@ import { createReadModelQueries, type ReadModelQueries } from '../../src/project
 import { seedCatalog } from '../../src/ledger/seed.js'
 import { createTargetLedger, type TargetLedger } from '../../src/ledger/target-ledger.js'
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite-event-store.js'
-import { createSqliteIdempotencyStore } from '../../src/store/sqlite-idempotency-store.js'
+import { createSqliteIdempotencyStore, type SqliteIdempotencyStore } from '../../src/store/sqlite-idempotency-store.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -36,9 +36,12 @@ export const tempDir = (t: Teardown, prefix = 'target-ledger-'): string => {
   return dir
 }
 
-export const openTestLedger = (t: Teardown, { now = midYear, closeStore = true }: { now?: string; closeStore?: boolean } = {}): TestLedger => {
+export const openTestLedger = (
+  t: Teardown,
+  { now = midYear, closeStore = true, file: given }: { now?: string; closeStore?: boolean; file?: string } = {},
+): TestLedger => {
   const dir = tempDir(t)
-  const file = join(dir, 'ledger.db')
+  const file = given ?? join(dir, 'ledger.db')
   const store = openSqliteEventStore({ file })
   if (closeStore) t.teardown(() => store.close())
   const clock = fixedClock(now)
@@ -63,6 +66,8 @@ const demoPrincipals = loadDemoPrincipals()
 
 export interface BuildOptions {
   now?: string
+  /** An existing ledger file to open (as after a restart); default a new one in a temp dir. */
+  file?: string
   seed?: boolean
   /** Default: the demo principals. */
   principals?: PrincipalDirectory
@@ -80,6 +85,9 @@ export interface TestApp extends TestLedger {
   app: FastifyInstance
   projector: Projector
   queries: ReadModelQueries
+  idempotency: SqliteIdempotencyStore
+  /** What the test's end does (app, projector, store, in that order), at once; idempotent. */
+  close(): Promise<void>
 }
 
 /**
@@ -95,11 +103,14 @@ export const build = async (t: Teardown, options: BuildOptions = {}): Promise<Te
   const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
   await projector.start()
   let app: FastifyInstance | undefined
-  t.teardown(async () => {
-    await app?.close()
-    await projector.stop()
-    await store.close()
-  })
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      await app?.close()
+      await projector.stop()
+      await store.close()
+    })())
+  t.teardown(close)
   app = await buildApp({
     store,
     ledger,
@@ -112,5 +123,5 @@ export const build = async (t: Teardown, options: BuildOptions = {}): Promise<Te
     publicRead: options.publicRead ?? false,
     rateLimit: options.rateLimit ?? { max: 1_000_000, timeWindowMs: 60_000 },
   }, options.logger ?? false)
-  return { ...testLedger, app, projector, queries }
+  return { ...testLedger, app, projector, queries, idempotency, close }
 }

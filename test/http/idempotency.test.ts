@@ -2,7 +2,6 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { loadCatalog } from '../../seeds/catalog-loader.js'
-import { app as ledgerApp } from '../../src/http/app.js'
 import { auth } from '../../src/http/auth.js'
 import { idempotency, idempotencyReplayedHeader, isRecordedStatus, parseIdempotencyKey } from '../../src/http/idempotency.js'
 import { loadDemoPrincipals } from '../../src/http/principals.js'
@@ -10,17 +9,10 @@ import { errorHandler, problem, sendProblem } from '../../src/http/problem.js'
 import { createFastify } from '../../src/http/server.js'
 import { fixedClock } from '../../src/ledger/clock.js'
 import { seedCatalog } from '../../src/ledger/seed.js'
-import { createProjector } from '../../src/projector/projector.js'
-import { createReadModelQueries } from '../../src/projector/read-model-queries.js'
-import { createTargetLedger, targetStreamId } from '../../src/ledger/target-ledger.js'
-import { openSqliteEventStore } from '../../src/store/sqlite-event-store.js'
+import { targetStreamId } from '../../src/ledger/target-ledger.js'
 import { SqliteGroupCommit } from '../../src/store/sqlite-group-commit.js'
-import {
-  createSqliteIdempotencyStore,
-  openSqliteIdempotencyStore,
-  type SqliteIdempotencyStore,
-} from '../../src/store/sqlite-idempotency-store.js'
-import { bearer, midYear, tempDir } from '../helpers/app.js'
+import { openSqliteIdempotencyStore, type SqliteIdempotencyStore } from '../../src/store/sqlite-idempotency-store.js'
+import { bearer, build, midYear, tempDir } from '../helpers/app.js'
 
 const day = 24 * 60 * 60 * 1000
 
@@ -403,44 +395,16 @@ t.test('an expired key is a new request', async (t) => {
   t.equal(calls['things'], 2)
 })
 
-// The real write route, over the real ledger: nothing is appended twice, and a restart changes nothing.
+// The real write route, over the real ledger (test/helpers/app.ts's `build`, on a file a test may reopen):
+// nothing is appended twice, and a restart changes nothing.
 const ledgerHarness = async (t: Test, file: string) => {
-  const clock = fixedClock(midYear)
-  const store = openSqliteEventStore({ file })
-  const keys = createSqliteIdempotencyStore(store.db, { clock, ttlMs: day })
-  const ledger = createTargetLedger({ store, clock, timeZone: 'Asia/Shanghai' })
-  const projector = createProjector({ store, db: store.db })
-  await projector.start()
-  const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
-  const fastify = createFastify(false)
-  await fastify.register(ledgerApp, {
-    store,
-    ledger,
-    projector,
-    queries,
-    readYourWritesTimeoutMs: 5000,
-    idempotency: keys,
-    principals: demoPrincipals,
-    publicRead: false,
-    rateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
-  })
-  await fastify.ready()
-  let closed = false
-  const close = async () => {
-    if (closed) return
-    closed = true
-    await fastify.close()
-    await projector.stop()
-    await keys.close()
-    await store.close()
-  }
-  t.teardown(close)
+  const built = await build(t, { file, seed: false })
   const streamLength = async (targetId: string) => {
     let n = 0
-    for await (const _ of store.readStream(targetStreamId(targetId))) n++
+    for await (const _ of built.store.readStream(targetStreamId(targetId))) n++
     return n
   }
-  return { fastify, store, ledger, keys, clock, close, streamLength }
+  return { ...built, fastify: built.app, keys: built.idempotency, streamLength }
 }
 
 t.test('POST /v1/targets/:id/reports: ten sends, one across a restart, append one event and answer alike', async (t) => {

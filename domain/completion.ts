@@ -18,7 +18,15 @@ export const doneWeight = (stages: readonly Stage[], doneStages: readonly string
   return stages.reduce((sum, stage) => (done.has(stage.id) ? sum + stage.weight : sum), 0)
 }
 
-const ratio = (value: number, goal: number): number | null => (goal === 0 ? null : value / goal)
+/**
+ * null for a goal of 0, and for a quotient too large for a float: the domain bounds values and goals
+ * (definition.ts), but a ledger written before those bounds may hold anything, and a read must not fail.
+ */
+const ratio = (value: number, goal: number): number | null => {
+  if (goal === 0) return null
+  const quotient = value / goal
+  return Number.isFinite(quotient) ? quotient : null
+}
 
 /** Unclamped: reach and growth may exceed 1 (overachievement) and growth may be negative. Clamping is the rollups' job. */
 export const completionOf = (measure: TargetMeasure, reading: Reading): number | null => {

@@ -1,7 +1,7 @@
 // The Target decider: decide(command, state, ctx) turns a command into events or a typed DomainError.
 import { compareDates, isIsoDate } from './calendar.js'
 import type { CommandContext, TargetCommand } from './commands.js'
-import { assertValidDefinition, definitionAt, reviseDefinition } from './definition.js'
+import { assertValidDefinition, definitionAt, MAX_MAGNITUDE, reviseDefinition } from './definition.js'
 import { errors } from './errors.js'
 import type { ProgressReported, ReportCorrected, TargetChanges, TargetEvent } from './events.js'
 import { valueReportAt } from './progress.js'
@@ -67,7 +67,7 @@ const requireFitsKind = (definition: TargetDefinition, { value, stage }: ReportC
   }
   if (stage !== undefined) throw errors.valueInvalid(`a ${definition.kind} report carries a value, not a stage`)
   if (value === undefined) throw errors.valueInvalid(`a ${definition.kind} report needs a value`)
-  if (!Number.isFinite(value)) throw errors.valueInvalid('value must be a finite number')
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_MAGNITUDE) throw errors.valueInvalid(`value must be a finite number within ±${MAX_MAGNITUDE}`)
   if (value < 0 && definition.kind !== 'growth') throw errors.valueInvalid(`a ${definition.kind} value cannot be negative`)
 }
 

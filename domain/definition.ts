@@ -6,7 +6,18 @@ import { pacings, type IsoDate, type TargetDefinition } from './target.js'
 
 const isBlank = (text: string | undefined | null): boolean => text === undefined || text === null || text.trim() === ''
 
+/**
+ * Magnitudes a target may have, so that every completion (v / goal) and rollup (Σ w·c / Σ w) stays a
+ * finite number: reported values and goals within ±1e15 (a whole economy counted in yuan fits),
+ * goals not smaller in size than 1e-6, weights up to 1e6.
+ */
+export const MAX_MAGNITUDE = 1e15
+export const MIN_GOAL = 1e-6
+export const MAX_WEIGHT = 1e6
+
 const isPositive = (x: number): boolean => Number.isFinite(x) && x > 0
+const isGoal = (x: number): boolean => isPositive(x) && x >= MIN_GOAL && x <= MAX_MAGNITUDE
+const isWeight = (x: number): boolean => isPositive(x) && x <= MAX_WEIGHT
 
 /** Throws TARGET.INVALID_DEFINITION naming the first problem found. */
 export const assertValidDefinition = (definition: TargetDefinition): void => {
@@ -20,15 +31,17 @@ const definitionProblem = (definition: TargetDefinition): string | null => {
   if (isBlank(definition.source.quote)) return 'source quote is blank'
   if (!isIsoDate(definition.period.start) || !isIsoDate(definition.period.end)) return 'period dates are not YYYY-MM-DD'
   if (compareDates(definition.period.start, definition.period.end) > 0) return 'period starts after it ends'
-  if (!isPositive(definition.weight)) return 'weight must be > 0'
+  if (!isWeight(definition.weight)) return `weight must be > 0 and at most ${MAX_WEIGHT}`
   if (!pacings.includes(definition.pacing)) return `unknown pacing ${String(definition.pacing)}`
   switch (definition.kind) {
     case 'reach':
-      return isPositive(definition.goal) ? null : 'goal must be > 0'
+      return isGoal(definition.goal) ? null : `goal must be > 0, between ${MIN_GOAL} and ${MAX_MAGNITUDE}`
     case 'ceiling':
-      return isPositive(definition.limit) ? null : 'limit must be > 0'
+      return isGoal(definition.limit) ? null : `limit must be > 0, between ${MIN_GOAL} and ${MAX_MAGNITUDE}`
     case 'growth':
-      return Number.isFinite(definition.goal) ? null : 'goal must be a finite number'
+      return definition.goal === 0 || isGoal(Math.abs(definition.goal))
+        ? null
+        : `goal must be 0 ("hold level") or between ${MIN_GOAL} and ${MAX_MAGNITUDE} in size`
     case 'milestone': {
       if (definition.stages.length === 0) return 'a milestone needs at least one stage'
       const ids = new Set<string>()
@@ -36,7 +49,7 @@ const definitionProblem = (definition: TargetDefinition): string | null => {
         if (isBlank(stage.id)) return 'stage id is blank'
         if (ids.has(stage.id)) return `stage id ${stage.id} is not unique`
         ids.add(stage.id)
-        if (!isPositive(stage.weight)) return `stage ${stage.id} weight must be > 0`
+        if (!isWeight(stage.weight)) return `stage ${stage.id} weight must be > 0 and at most ${MAX_WEIGHT}`
         if (stage.plannedBy !== undefined && !isIsoDate(stage.plannedBy)) return `stage ${stage.id} plannedBy is not YYYY-MM-DD`
       }
       return null

@@ -52,6 +52,13 @@ t.test('DefineTarget', async (t) => {
       { ...craftCentre, stages: [...craftCentre.stages, { id: 'design', title: { zh: '再设计', en: 'Redesign' }, weight: 1 }] },
     ],
     ['a stage weight of 0', { ...craftCentre, stages: [{ id: 'open', title: { zh: '开放', en: 'Opening' }, weight: 0 }] }],
+    // Bounds that keep every completion and rollup a finite number (a 1e308 weight made the zone's expected NaN).
+    ['a weight above 1e6', { ...projects, weight: 1e308 }],
+    ['a stage weight above 1e6', { ...craftCentre, stages: [{ id: 'open', title: { zh: '开放', en: 'Opening' }, weight: 2e6 }] }],
+    ['a reach goal above 1e15', { ...projects, goal: 1e16 }],
+    ['a reach goal below 1e-6', { ...projects, goal: 1e-9 }],
+    ['a ceiling limit above 1e15', { ...unemployment, limit: 1e300 }],
+    ['a growth goal nearer 0 than 1e-6', { ...tourism, goal: -1e-9 }],
   ]
 
   for (const [what, definition] of invalid) {
@@ -63,6 +70,12 @@ t.test('DefineTarget', async (t) => {
   t.test('a growth goal of 0 (hold level) is valid', async (t) => {
     const hold = { ...tourism, goal: 0 }
     given([]).when(define(hold), on(admin)).then(t, [{ type: 'TargetDefined', data: hold }])
+  })
+
+  t.test('goals and weights at the bounds are valid', async (t) => {
+    for (const definition of [{ ...projects, goal: 1e15, weight: 1e6 }, { ...projects, goal: 1e-6 }, { ...tourism, goal: -1e15 }]) {
+      given([]).when(define(definition), on(admin)).then(t, [{ type: 'TargetDefined', data: definition }])
+    }
   })
 
   t.test('a negative growth goal (a reduction) is valid', async (t) => {
@@ -151,6 +164,11 @@ t.test('ReportProgress', async (t) => {
 
   t.test('a value must be finite', async (t) => {
     given([defined(projects)]).when(reportProgress({ value: Number.POSITIVE_INFINITY }), on(kfqAgency)).thenThrows(t, 'REPORT.VALUE_INVALID')
+  })
+
+  t.test('a value must be within ±1e15, so v / goal stays a finite number', async (t) => {
+    given([defined(projects)]).when(reportProgress({ value: 1e308 }), on(kfqAgency)).thenThrows(t, 'REPORT.VALUE_INVALID')
+    given([defined(projects)]).when(reportProgress({ value: 1e15 }), on(kfqAgency)).then(t, [{ type: 'ProgressReported', data: fields({ value: 1e15 }) }])
   })
 
   t.test('a reach report cannot name a stage', async (t) => {

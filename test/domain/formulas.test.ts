@@ -14,6 +14,7 @@ import {
   monthlyExpected,
   rollup,
   statusOf,
+  weightedMean,
   type RollupItem,
   type StatusInput,
 } from '../../domain/index.js'
@@ -50,6 +51,10 @@ t.test('completion', async (t) => {
   })
   t.test('a goal of 0 gives completion null', async (t) => {
     t.equal(completionOf({ ...tourism, goal: 0 }, value(3)), null)
+  })
+  t.test('a quotient beyond a float (a ledger from before the bounds) gives null, not Infinity', async (t) => {
+    t.equal(completionOf({ ...tourism, goal: 0.5 }, value(1e308)), null)
+    t.equal(completionOf({ ...tourism, goal: 0.5 }, value(1e15)), 2e15)
   })
   t.test('milestone: Σ weights of done stages / Σ weights', async (t) => {
     t.equal(completionOf(craftCentre, stages('design', 'build')), 3 / 4)
@@ -240,4 +245,10 @@ t.test('a domain error is a DomainError with a stable code, a category and JSON 
   const error = errors.targetClosed('2023-12-31')
   t.ok(error instanceof DomainError)
   t.match(error, { code: 'TARGET.CLOSED', category: 'conflict', details: { closedOn: '2023-12-31' } })
+})
+
+t.test('weightedMean: Σ w·x / Σ w, null without weight or when the sums overflow (weights from before the bounds)', async (t) => {
+  t.equal(weightedMean(3, 4), 0.75)
+  t.equal(weightedMean(0, 0), null)
+  t.equal(weightedMean(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY), null)
 })

@@ -115,6 +115,17 @@ t.test('a definition without weight and pacing gets DESIGN §2 defaults, recorde
   t.match(otherView.json().definition, { weight: 2, pacing: 'monthly' })
 })
 
+t.test('values, goals and weights too large for a float answer 422 and leave every read working', async (t) => {
+  const ctx = await build(t)
+  const growth = { ...target, id: 'etdz-growth-half', kind: 'growth', goal: 0.5 }
+  await refused(t, ctx, () => post(ctx.app, '/v1/targets', 'admin', { ...growth, weight: 1e308 }), 422, 'TARGET.INVALID_DEFINITION')
+  t.equal((await post(ctx.app, '/v1/targets', 'admin', growth)).statusCode, 201)
+  await refused(t, ctx, () => post(ctx.app, `/v1/targets/${growth.id}/reports`, agency, { asOf: '2023-06-30', value: 1e308 }), 422, 'REPORT.VALUE_INVALID')
+  for (const url of ['/v1/zones', '/v1/chapters', '/v1/targets', `/v1/targets/${growth.id}`, '/v1/zones/qingdao-etdz', '/v1/zones/qingdao-etdz/timeline']) {
+    t.equal((await ctx.app.inject({ url, headers: bearer('reader') })).statusCode, 200, url)
+  }
+})
+
 t.test('400: schema violations name the field', async (t) => {
   const ctx = await build(t)
   const res = await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '30/06/2023', value: 'many' }), 400, 'REQUEST.INVALID')

@@ -47,7 +47,7 @@ const reportParams = targetParams.extend({ reportId: z.string().min(1).max(120).
 const reportBody = z
   .strictObject({
     asOf: isoDate.describe('The day the value is true for (YYYY-MM-DD), within the target’s period and not after today'),
-    value: z.number().optional().describe('reach/growth/ceiling: the cumulative year-to-date or latest value, never a delta'),
+    value: z.number().optional().describe('reach/growth/ceiling: the cumulative year-to-date or latest value, never a delta; within ±1e15'),
     stage: slug.optional().describe('milestone: the id of the stage completed'),
     note: z.string().max(2000).optional(),
     evidence: z.array(evidenceSchema).max(20).optional(),

@@ -1,8 +1,9 @@
-// What every request meets before a handler: security headers, a rate limit per principal, JSON-only bodies.
+// What every request meets before a handler: security headers, a rate limit per principal, JSON-only
+// bodies whose strings are Unicode text.
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from './problem.js'
+import { HttpError, problem, sendProblem } from './problem.js'
 import { securityHeaders } from './security-headers.js'
 
 export interface LimitsOptions {
@@ -34,6 +35,37 @@ const limitsPlugin: FastifyPluginAsync<LimitsOptions> = async (fastify, { rateLi
 
   // Bodies are JSON: without fastify's text/plain parser every other media type is a 415.
   fastify.removeContentTypeParser('text/plain')
+
+  // JSON may escape half of a surrogate pair (`"\ud800"`), which is no Unicode text: it cannot be
+  // stored as UTF-8 nor canonicalised for a hash (RFC 8785), so it is refused before validation.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const path = illFormedStringAt(request.body, 'body')
+    if (path === undefined) return
+    const message = 'contains a lone UTF-16 surrogate: not Unicode text'
+    return sendProblem(reply, problem(400, 'REQUEST.INVALID', 'Bad Request', `${path} ${message}.`, [{ path, message }]))
+  })
+}
+
+/** A lone surrogate: with the u flag a well-formed pair is one code point, which is not in Cs. */
+const loneSurrogate = /\p{Cs}/u
+
+/** The path of the first string (or key) in `value` holding a lone surrogate; undefined when there is none. */
+export const illFormedStringAt = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined
+  if (value === null || typeof value !== 'object') return undefined
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = illFormedStringAt(value[i], `${path}.${i}`)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (loneSurrogate.test(key)) return `${path}.${key}`
+    const found = illFormedStringAt(item, `${path}.${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 /** Wrapped in fastify-plugin so headers, limit and parsers apply to every route registered after it. */

@@ -126,6 +126,19 @@ t.test('values, goals and weights too large for a float answer 422 and leave eve
   }
 })
 
+t.test('400: a lone surrogate in any string is no Unicode text, refused with its path before anything runs', async (t) => {
+  const ctx = await build(t)
+  const send = (url: string, json: string, headers: Record<string, string> = {}) => () =>
+    ctx.app.inject({ method: 'POST', url, payload: json, headers: { ...bearer(agency), 'content-type': 'application/json', ...headers } })
+  const res = await refused(t, ctx, send(reportsUrl, '{"asOf":"2023-03-31","value":1,"note":"a\\ud800b"}', { 'idempotency-key': 'lone' }), 400, 'REQUEST.INVALID')
+  t.same(res.json().errors, [{ path: 'body.note', message: 'contains a lone UTF-16 surrogate: not Unicode text' }])
+  const { reportId } = await report(ctx)
+  await refused(t, ctx, send(`${reportsUrl}/${reportId}/corrections`, '{"value":22,"reason":"\\udfff"}'), 400, 'REQUEST.INVALID')
+  await refused(t, ctx, send(reportsUrl, '{"asOf":"2023-03-31","value":1,"evidence":[{"title":"x\\ud83d","url":"https://example.org/a"}]}'), 400, 'REQUEST.INVALID')
+  // A well-formed pair (an emoji) is text, and the key the refusal did not take is free.
+  t.equal((await send(reportsUrl, '{"asOf":"2023-03-31","value":22,"note":"\\ud83d\\ude00"}', { 'idempotency-key': 'lone' })()).statusCode, 201)
+})
+
 t.test('400: schema violations name the field', async (t) => {
   const ctx = await build(t)
   const res = await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '30/06/2023', value: 'many' }), 400, 'REQUEST.INVALID')

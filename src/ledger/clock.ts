@@ -28,7 +28,9 @@ export const calendarDay = (at: Date, timeZone: string): IsoDate => {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
     dayFormats.set(timeZone, format)
   }
-  return format.format(at)
+  // Parts rather than the formatted string: en-CA writes year 100 as "100", not "0100".
+  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]))
+  return `${parts['year']!.padStart(4, '0')}-${parts['month']}-${parts['day']}`
 }
 
 export const instant = (at: Date): Instant => at.toISOString()

@@ -114,7 +114,8 @@ export const defaultAsOf = (today: (at?: Instant) => IsoDate, knownAt?: Instant)
   const now = today()
   if (knownAt === undefined) return now
   const then = today(knownAt)
-  return compareDates(then, now) < 0 ? then : now
+  // Days compare as strings when their years have four digits; a fifth digit is later than today anyway.
+  return then.length === now.length && compareDates(then, now) < 0 ? then : now
 }
 
 export interface TargetLedger {

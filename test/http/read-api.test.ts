@@ -125,6 +125,13 @@ t.test('asOf and knownAt: "on that instant, what did we believe progress was on 
     t.equal((await get(app, `${path}?knownAt=2023-07-12T18:00:00Z`)).json().asOf, '2023-07-13', path)
   }
   t.equal((await get(app, `/v1/targets/${target}?knownAt=2099-01-01T00:00:00Z`)).json().asOf, '2023-07-14', 'a later knownAt: today')
+  // Years of fewer than four digits are days of their own (en-CA writes year 100 as "100"), and a
+  // knownAt whose day in Beijing is in year 10000 is later than today.
+  for (const [knownAt, asOf] of [['0100-06-01T00:00:00Z', '0100-06-01'], ['0099-06-01T00:00:00Z', '0099-06-01'], ['9999-12-31T16:00:00Z', '2023-07-14']] as const) {
+    const res = await get(app, `/v1/zones?knownAt=${knownAt}`)
+    t.equal(res.statusCode, 200, `${knownAt}: ${res.body.slice(0, 200)}`)
+    t.equal(res.json().asOf, asOf, knownAt)
+  }
 })
 
 t.test('GET /v1/targets/:id/timeline has a point per report effective date with its verdicts', async (t) => {

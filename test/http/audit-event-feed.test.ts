@@ -208,3 +208,15 @@ t.test('streams beyond EVENT_STREAMS_MAX get a 503 problem with Retry-After unti
   second.close()
   third!.close()
 })
+
+t.test('a stream asked to start past the log’s head is a 422 naming the head, not a silent wait', async (t) => {
+  const { app, store } = await build(t)
+  const head = await store.headPosition()
+  for (const headers of [{}, { 'last-event-id': String(head + 1000n) }]) {
+    const query = 'last-event-id' in headers ? '' : `?after=${head + 1n}`
+    const res = await app.inject({ url: `/v1/events/stream${query}`, headers: { ...bearer('reader'), ...headers } })
+    t.equal(res.statusCode, 422)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.match(res.json(), { code: 'LEDGER.POSITION_AHEAD', details: { headPosition: head.toString() } })
+  }
+})

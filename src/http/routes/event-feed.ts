@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ReadModelQueries } from '../../projector/read-model-queries.js'
 import type { EventStore, StoredEvent } from '../../store/event-store.js'
+import { auditErrors } from '../../ledger/ledger-digest.js'
 import { HttpError } from '../problem.js'
 import { problemResponses } from '../schemas/problem.js'
 import { pageOptions, pageQuery } from '../schemas/read-queries.js'
@@ -79,7 +80,7 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
             description: 'The stream: `id:`, `event:` and `data:` lines per event, `:` comments for heartbeats',
             content: { 'text/event-stream': { schema: z.string() } },
           },
-          ...problemResponses(400, 401, 429, 503),
+          ...problemResponses(400, 401, 422, 429, 503),
         },
       },
     },
@@ -91,7 +92,11 @@ export const eventFeedRoutes: FastifyPluginAsyncZod<EventFeedOptions> = async (f
         })
       }
       const resumeAt = request.headers['last-event-id'] ?? request.query.after
-      const from = resumeAt === undefined ? await store.headPosition() : BigInt(resumeAt)
+      const head = await store.headPosition()
+      const from = resumeAt === undefined ? head : BigInt(resumeAt)
+      // A cursor the log has not reached (a client of a ledger since restored from a backup, say)
+      // would wait in silence for positions that may never come: refuse it, as the digest does.
+      if (from > head) throw auditErrors.positionAhead(from, head)
 
       // From here on the handler owns the socket: fastify sends nothing more, hooks included.
       reply.hijack()

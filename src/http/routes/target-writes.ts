@@ -300,7 +300,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
       schema: {
         tags: ['writes'],
         summary: 'Close a target as achieved or cancelled (admin)',
-        description: 'Appends TargetClosed; no report, correction or verdict is accepted afterwards. Cancelled targets leave the rollups.',
+        description: 'Appends TargetClosed; no report, correction or revision is accepted afterwards, while reports pending at the close may still be judged. Cancelled targets leave the rollups.',
         headers: writeHeaders,
         params: targetParams,
         body: closeBody,

@@ -201,4 +201,7 @@ t.test('422: rules of the domain', async (t) => {
   await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '2023-06-30', value: 18 }), 422, 'REPORT.DECREASE_NEEDS_REASON')
   const quote = { ...target, id: 'made-up', source: { ...target.source, quote: '引进亿元以上项目99个' } }
   await refused(t, ctx, () => post(ctx.app, '/v1/targets', 'admin', quote), 422, 'TARGET.QUOTE_NOT_IN_SOURCE')
+  const nowhere = await refused(t, ctx, () => post(ctx.app, '/v1/targets', 'admin', { ...target, id: 'nowhere-target', zoneId: 'nowhere' }), 422, 'TARGET.UNKNOWN_ZONE')
+  t.same(nowhere.json().errors, [{ path: 'body.zoneId', message: 'not a zone of the report' }])
+  await refused(t, ctx, () => post(ctx.app, '/v1/targets', 'admin', { ...target, id: 'nochapter-target', chapter: 'nochapter' }), 422, 'TARGET.UNKNOWN_CHAPTER')
 })

@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { TargetCommand } from '../../../domain/commands.js'
 import { countOccurrences, readSourceDocument } from '../../../seeds/catalog-loader.js'
+import { chapters } from '../../../seeds/chapters.js'
 import { sourceDocument } from '../../../seeds/report.js'
+import { zones } from '../../../seeds/zones.js'
 import { deterministicEventId, idempotencySeed } from '../../ledger/event-ids.js'
 import {
   bilingualSchema,
@@ -177,6 +179,9 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     return reply.code(201).headers(response.headers).send(response.body as unknown as WriteResultBody)
   }
 
+  const knownZones = new Set<string>(zones.map((zone) => zone.id))
+  const knownChapters = new Set<string>(chapters.map((chapter) => chapter.id))
+
   /** A report id the retry of the same request gets again. */
   const newReportId = (request: FastifyRequest<{ Headers: z.output<typeof writeHeaders> }>, targetId: string) => {
     const key = request.idempotencyKey
@@ -192,7 +197,8 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
         tags: ['writes'],
         summary: 'Define a target (admin)',
         description:
-          'Appends TargetDefined. A target citing the report (`source.document` = `qingdao-west-coast-2023-work-report`) must quote it verbatim.',
+          'Appends TargetDefined. A target citing the report (`source.document` = `qingdao-west-coast-2023-work-report`) must quote it verbatim. ' +
+          'Its `zoneId` and `chapter` must be among the report’s (GET /v1/zones, /v1/chapters): 422 TARGET.UNKNOWN_ZONE / TARGET.UNKNOWN_CHAPTER otherwise.',
         headers: writeHeaders,
         body: targetDefinitionInputSchema,
         response: writeResponses,
@@ -206,6 +212,20 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
           reply,
           problem(422, 'TARGET.QUOTE_NOT_IN_SOURCE', 'Unprocessable Content', `The quote does not occur verbatim in ${sourceDocument}.`, [
             { path: 'body.source.quote', message: 'not found in the source document' },
+          ]),
+        )
+      }
+      // A zone or chapter the report does not have would rank, nameless, in the public rollups for good,
+      // and no agency could report to it.
+      const unknown = [
+        { path: 'body.zoneId', id: request.body.zoneId, known: knownZones, what: 'zone', code: 'TARGET.UNKNOWN_ZONE' },
+        { path: 'body.chapter', id: request.body.chapter, known: knownChapters, what: 'chapter', code: 'TARGET.UNKNOWN_CHAPTER' },
+      ].find(({ id, known }) => !known.has(id))
+      if (unknown !== undefined) {
+        return sendProblem(
+          reply,
+          problem(422, unknown.code, 'Unprocessable Content', `${unknown.id} is not a ${unknown.what} of the report; known: ${[...unknown.known].join(', ')}.`, [
+            { path: unknown.path, message: `not a ${unknown.what} of the report` },
           ]),
         )
       }

@@ -19,6 +19,9 @@ export const loggerOptions = (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
 })
 
 /** TRUST_PROXY as fastify takes it: a hop count trusts that many proxies nearest the server. */
+/** What a caller's X-Request-Id may be: up to 128 of A–Z, a–z, 0–9 and `.`, `_`, `:`, `-`. */
+export const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
+
 const trustProxyOption = (trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] =>
   typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
 
@@ -28,8 +31,13 @@ export const createFastify = (logger: FastifyServerOptions['logger'], trustProxy
     // Behind a proxy, request.ip (the rate limit's key for callers without a token) is the client's, not the proxy's.
     trustProxy: trustProxyOption(trustProxy),
     bodyLimit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's X-Request-Id is kept for tracing when it looks like an id; it becomes the events'
+    // correlationId, hashed into the audit trail for good, so anything else gets a fresh UUID.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID()
+    },
     return503OnClosing: true,
     // One line per request, when it completes (app.ts), rather than fastify's two plus one per write:
     // each line costs the write path ~15 µs.

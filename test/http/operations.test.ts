@@ -44,6 +44,11 @@ t.test('a request id sent by the client is echoed back', async (t) => {
   const { app } = await build(t, { seed: false })
   const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'abc-123' } })
   t.equal(res.headers['x-request-id'], 'abc-123')
+  // Anything else (it would be hashed into the audit trail as the events' correlationId) gets a UUID.
+  for (const odd of ['x'.repeat(129), 'has space', '<script>', '']) {
+    const replaced = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': odd } })
+    t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/, JSON.stringify(odd.slice(0, 20)))
+  }
 })
 
 t.test('/docs serves the Swagger UI and the OpenAPI document lists the routes', async (t) => {

@@ -132,9 +132,14 @@ const correctReport = (data: Command<'CorrectReport'>, state: TargetState, ctx: 
   requireOpen(target)
   const report = requireReport(target, data.reportId)
   requireReason(data.reason)
-  if (data.asOf === undefined && data.value === undefined && data.stage === undefined && data.note === undefined) {
-    throw errors.correctionEmpty(data.reportId)
-  }
+  // Fields given with the values the report already has change nothing either: such a correction
+  // would only reset an accepted or rejected report to pending, undoing a verdict without cause.
+  const changes =
+    (data.asOf !== undefined && data.asOf !== report.asOf) ||
+    (data.value !== undefined && data.value !== report.value) ||
+    (data.stage !== undefined && data.stage !== report.stage) ||
+    (data.note !== undefined && data.note !== report.note)
+  if (!changes) throw errors.correctionEmpty(data.reportId)
   const asOf = data.asOf ?? report.asOf
   const definition = requireAsOf(target, asOf, ctx.today)
   const corrected: ReportContent =

@@ -284,6 +284,12 @@ t.test('CorrectReport', async (t) => {
     given([defined(projects), june]).when(correct({}), on(kfqAgency)).thenThrows(t, 'REPORT.CORRECTION_EMPTY')
   })
 
+  t.test('a correction naming only the values the report has changes nothing, so it cannot reset a verdict', async (t) => {
+    // june: value 18 as of 2023-06-30
+    given([defined(projects), june, accepted('r-jun')]).when(correct({ value: 18, asOf: '2023-06-30' }), on(kfqAgency)).thenThrows(t, 'REPORT.CORRECTION_EMPTY')
+    given([defined(projects), june, accepted('r-jun')]).when(correct({ value: 19, asOf: '2023-06-30' }), on(kfqAgency)).then(t, [correction({ value: 19, asOf: '2023-06-30' })])
+  })
+
   t.test('a corrected value obeys the kind rules', async (t) => {
     given([defined(projects), june]).when(correct({ value: -2 }), on(kfqAgency)).thenThrows(t, 'REPORT.VALUE_INVALID')
   })

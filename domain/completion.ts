@@ -19,13 +19,14 @@ export const doneWeight = (stages: readonly Stage[], doneStages: readonly string
 }
 
 /**
- * null for a goal of 0, and for a quotient too large for a float: the domain bounds values and goals
- * (definition.ts), but a ledger written before those bounds may hold anything, and a read must not fail.
+ * n / d; null for d = 0, and for a quotient beyond a float. The domain bounds values, goals and weights
+ * (definition.ts) so that completions (v / goal) and rollups (Σ w·c / Σ w) stay finite, but a ledger
+ * written before those bounds may hold anything, and a read must not fail.
  */
-const ratio = (value: number, goal: number): number | null => {
-  if (goal === 0) return null
-  const quotient = value / goal
-  return Number.isFinite(quotient) ? quotient : null
+export const quotient = (n: number, d: number): number | null => {
+  if (d === 0) return null
+  const q = n / d
+  return Number.isFinite(q) ? q : null
 }
 
 /** Unclamped: reach and growth may exceed 1 (overachievement) and growth may be negative. Clamping is the rollups' job. */
@@ -33,11 +34,11 @@ export const completionOf = (measure: TargetMeasure, reading: Reading): number |
   switch (measure.kind) {
     case 'reach':
     case 'growth':
-      return ratio(reading.value, measure.goal)
+      return quotient(reading.value, measure.goal)
     case 'ceiling':
       return reading.value <= measure.limit ? 1 : 0
     case 'milestone':
-      return ratio(doneWeight(measure.stages, reading.doneStages), totalWeight(measure.stages))
+      return quotient(doneWeight(measure.stages, reading.doneStages), totalWeight(measure.stages))
     default: {
       const _exhaustive: never = measure
       throw new Error(`unknown kind ${JSON.stringify(_exhaustive)}`)

@@ -1,5 +1,6 @@
 // Weighted completion per group of targets (zones, report chapters) and the ranking of groups.
 import { targetStatuses, type TargetStatus } from './status.js'
+import { quotient } from './completion.js'
 
 export interface RollupItem {
   groupId: string
@@ -38,16 +39,6 @@ const goodStanding = new Set<TargetStatus>(['on_track', 'achieved', 'met', 'clos
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x))
 
-/**
- * Σ wᵢ·xᵢ / Σ wᵢ, given both sums; null without weight. Finite whenever the weights are (definition.ts
- * bounds them), and null rather than NaN for a ledger written before those bounds.
- */
-export const weightedMean = (weighted: number, weight: number): number | null => {
-  if (weight === 0) return null
-  const mean = weighted / weight
-  return Number.isFinite(mean) ? mean : null
-}
-
 /** Completions equal to a hand-computed figure should tie, whatever the float summation order. */
 const TOLERANCE = 1e-9
 
@@ -76,7 +67,7 @@ const rollupGroup = (groupId: string, items: readonly RollupItem[]): Omit<GroupR
   }
   return {
     groupId,
-    completion: weightedMean(weighted, weight),
+    completion: quotient(weighted, weight),
     weight,
     targets,
     cancelled,

@@ -1,6 +1,6 @@
 // Zone and chapter rollups, computed when read from the target summaries of the day (DESIGN §2):
 // completion_g = Σ wᵢ·clamp(cᵢ, 0, 1) / Σ wᵢ over the group's targets, cancelled ones excluded.
-import { rollup, weightedMean, type GroupRollup, type RollupItem, type TargetView } from '../domain/index.js'
+import { quotient, rollup, type GroupRollup, type RollupItem, type TargetView } from '../domain/index.js'
 
 /** What a rollup reads of a target on a day: a TargetView or a TargetSummary. */
 export type RollupSource = Pick<TargetView, 'definition' | 'reported' | 'verified' | 'expected' | 'status' | 'outcome'>
@@ -47,7 +47,7 @@ export const rollupGroups = (targets: readonly RollupSource[], by: GroupBy): Gro
     return {
       ...group,
       verifiedCompletion: verified.get(group.groupId) ?? null,
-      expected: sums === undefined ? null : weightedMean(sums.weighted, sums.weight),
+      expected: sums === undefined ? null : quotient(sums.weighted, sums.weight),
     }
   })
 }

@@ -16,11 +16,12 @@ import {
   type AppendResult,
   type EventToAppend,
   type Json,
+  type StoredEvent,
 } from '../store/event-store.js'
 import { calendarDay, instant, type Clock } from './clock.js'
 import { deterministicEventId, idempotencySeed } from './event-ids.js'
 import { genesisHash, hashEvent } from './event-hash.js'
-import { decodeTargetEvent } from './event-codec.js'
+import { decodeTargetEvent, type DecodedTargetEvent } from './event-codec.js'
 import { eventSchemaVersion } from './event-metadata.js'
 
 export const targetStreamPrefix = 'target-'
@@ -170,6 +171,28 @@ class RecentWrites {
   }
 }
 
+/** The events of one write as the stream holds them, with the key and actor they carry (key undefined: not retryable). */
+interface WriteRun {
+  key: string | undefined
+  actor: string
+  written: Written
+}
+
+/**
+ * `run` with `stored` added when the event carries the run's key and actor (a keyed write's events are
+ * consecutive and share both, hence their ids); otherwise the new run `stored` begins.
+ */
+const runWith = (run: WriteRun | undefined, stored: StoredEvent, decoded: DecodedTargetEvent): WriteRun => {
+  const { idempotencyKey: key, actor } = decoded.metadata
+  const event = { id: stored.id, type: decoded.event.type, revision: stored.revision, data: stored.data }
+  if (run !== undefined && run.key !== undefined && run.key === key && run.actor === actor.id) {
+    run.written.events.push(event)
+    run.written.position = stored.position
+    return run
+  }
+  return { key, actor: actor.id, written: { events: [event], position: stored.position } }
+}
+
 interface Snapshot {
   state: TargetState
   revision: bigint | undefined
@@ -247,24 +270,17 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
     const cached = snapshots.get(streamId) ?? { state: initialState, revision: undefined, headHash: genesisHash, recent: new RecentWrites() }
     behind.delete(streamId)
     let { state, revision, headHash } = cached
-    // A write's events are consecutive and carry its key (with the same actor, so the same ids).
-    let write: { key: string; actor: string; written: Written } | undefined
+    let run: WriteRun | undefined
     for await (const stored of store.readStream(streamId, { fromRevision: revision === undefined ? 'start' : revision + 1n })) {
       const decoded = decodeTargetEvent(stored)
       state = evolve(state, decoded.event)
       revision = stored.revision
       headHash = decoded.hash
-      const { idempotencyKey: key, actor } = decoded.metadata
-      const event = { id: stored.id, type: decoded.event.type, revision: stored.revision, data: stored.data }
-      if (write !== undefined && write.key === key && write.actor === actor.id) {
-        write.written.events.push(event)
-        write.written.position = stored.position
-      } else {
-        if (write !== undefined) cached.recent.add(write.written)
-        write = key === undefined ? undefined : { key, actor: actor.id, written: { events: [event], position: stored.position } }
-      }
+      const next = runWith(run, stored, decoded)
+      if (next !== run && run?.key !== undefined) cached.recent.add(run.written)
+      run = next
     }
-    if (write !== undefined) cached.recent.add(write.written)
+    if (run?.key !== undefined) cached.recent.add(run.written)
     if (revision === cached.revision) return cached
     const snapshot = { state, revision, headHash, recent: cached.recent }
     remember(streamId, snapshot)
@@ -276,19 +292,14 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
    * kept in memory. Its events are consecutive and carry the same key and actor.
    */
   const writeBeginningWith = async (streamId: string, firstEventId: string): Promise<Written | undefined> => {
-    let found: { key: string | undefined; actor: string; written: Written } | undefined
+    let run: WriteRun | undefined
     for await (const stored of store.readStream(streamId)) {
-      if (found === undefined && stored.id !== firstEventId) continue
-      const decoded = decodeTargetEvent(stored)
-      const { idempotencyKey: key, actor } = decoded.metadata
-      const event = { id: stored.id, type: decoded.event.type, revision: stored.revision, data: stored.data }
-      if (found === undefined) found = { key, actor: actor.id, written: { events: [event], position: stored.position } }
-      else if (found.key === key && found.actor === actor.id) {
-        found.written.events.push(event)
-        found.written.position = stored.position
-      } else break
+      if (run === undefined && stored.id !== firstEventId) continue
+      const next = runWith(run, stored, decodeTargetEvent(stored))
+      if (run !== undefined && next !== run) break
+      run = next
     }
-    return found?.written
+    return run?.written
   }
 
   const loaded = ({ state, revision, headHash, recent }: Snapshot): LoadedTarget => ({

@@ -14,7 +14,7 @@ import {
   monthlyExpected,
   rollup,
   statusOf,
-  weightedMean,
+  quotient,
   type RollupItem,
   type StatusInput,
 } from '../../domain/index.js'
@@ -247,8 +247,8 @@ t.test('a domain error is a DomainError with a stable code, a category and JSON 
   t.match(error, { code: 'TARGET.CLOSED', category: 'conflict', details: { closedOn: '2023-12-31' } })
 })
 
-t.test('weightedMean: Σ w·x / Σ w, null without weight or when the sums overflow (weights from before the bounds)', async (t) => {
-  t.equal(weightedMean(3, 4), 0.75)
-  t.equal(weightedMean(0, 0), null)
-  t.equal(weightedMean(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY), null)
+t.test('quotient (completions and rollup means): null for a divisor of 0 or when the sums overflow (weights from before the bounds)', async (t) => {
+  t.equal(quotient(3, 4), 0.75)
+  t.equal(quotient(0, 0), null)
+  t.equal(quotient(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY), null)
 })

@@ -6,8 +6,8 @@ import { lights, meter, percentCell, rememberZoneName, section } from './parts.j
 
 /** The two ways the API groups targets (DESIGN §5): what each ranking reads, links to and calls its rows. */
 export const groupings = {
-  zones: { key: 'ranking', api: '/v1/zones', list: 'zones', detail: 'zone', path: '/zones', home: '/', column: 'zone', title: 'ranking' },
-  chapters: { key: 'chapters', api: '/v1/chapters', list: 'chapters', detail: 'chapter', path: '/chapters', home: '/chapters', column: 'chapter', title: 'chapterRanking' },
+  zones: { api: '/v1/zones', list: 'zones', detail: 'zone', path: '/zones', home: '/', column: 'zone', title: 'ranking', tab: 'byZone' },
+  chapters: { api: '/v1/chapters', list: 'chapters', detail: 'chapter', path: '/chapters', home: '/chapters', column: 'chapter', title: 'chapterRanking', tab: 'byChapter' },
 }
 
 /** By zone | by chapter: the ranking shown is the current page, the other a link. */
@@ -15,8 +15,8 @@ const tabs = (current, href) =>
   h('nav', { class: 'tabs', 'aria-label': t('groupBy') },
     [groupings.zones, groupings.chapters].map((grouping) =>
       grouping === current
-        ? h('span', { class: 'tab', 'aria-current': 'page' }, t(grouping === groupings.zones ? 'byZone' : 'byChapter'))
-        : h('a', { class: 'tab', href: href(grouping.home), 'data-grouping': grouping.list }, t(grouping === groupings.zones ? 'byZone' : 'byChapter'))))
+        ? h('span', { class: 'tab', 'aria-current': 'page' }, t(grouping.tab))
+        : h('a', { class: 'tab', href: href(grouping.home), 'data-grouping': grouping.list }, t(grouping.tab))))
 
 const groupRanking = (grouping) => async ({ query, href }) => {
   const answer = await read(grouping.api, query)

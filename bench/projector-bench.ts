@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config.js'
 import { loadDemoPrincipals } from '../src/http/principals.js'
 import { buildApp } from '../src/http/server.js'
 import { openRuntime } from '../src/ledger/runtime.js'
+import { deterministicEventId } from '../src/ledger/event-ids.js'
 import { targetStreamId } from '../src/ledger/target-ledger.js'
 import type { Json } from '../src/store/event-store.js'
 import { openSqliteEventStore } from '../src/store/sqlite-event-store.js'
@@ -264,7 +265,9 @@ export function reportHistory(catalog: readonly TargetDefinition[], events: numb
       schemaVersion: 1,
     })
     const report = (revision: bigint, day: number): GeneratedEvent => {
-      const reportId = `r-${index}-${++reports}`
+      // Shaped as the write API mints them (a UUID derived from the Idempotency-Key), and as random:
+      // report ids in key order would spare the projections the cost real ids put on them.
+      const reportId = deterministicEventId(`report/bench/${index}`, String(++reports), 0)
       pending.push(reportId)
       if (pending.length > 10) pending.shift()
       const share = day / 360

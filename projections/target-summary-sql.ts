@@ -3,6 +3,7 @@
 import type { IsoDate, ReportRecord, TargetKind } from '../domain/index.js'
 import type { ProjectedEvent } from './projected-event.js'
 import type { SqlDatabase, SqlProjection } from './projection.js'
+import { ReportIdIndex } from './report-id-index.js'
 import { evolveTargetSlice, reportIdOf, targetSummary, type ReportRow, type TargetHead } from './target-summary.js'
 
 const schema = [
@@ -32,12 +33,14 @@ const schema = [
     original  TEXT NOT NULL,
     revisions TEXT NOT NULL
   ) STRICT`,
-  // A report row names its target by the target's `defined_at` (the position of its TargetDefined),
-  // a small integer instead of an id of some 30 characters in the row and in each of its indexes.
+  // A report row is keyed by its place in the log (the position of its ProgressReported), so rows are
+  // appended in key order; its id, random as the write API mints them, has no index of its own: the
+  // writer finds a row by id through ReportIdIndex, loaded from the index below. A row names its
+  // target by the target's `defined_at`, a small integer instead of an id of some 30 characters.
   `CREATE TABLE target_summary_reports (
+    seq           INTEGER PRIMARY KEY,
     target_key    INTEGER NOT NULL,
     report_id     TEXT    NOT NULL,
-    seq           INTEGER NOT NULL,
     as_of         TEXT    NOT NULL,
     value         REAL,
     stage         TEXT,
@@ -52,9 +55,10 @@ const schema = [
     reported_at   TEXT    NOT NULL,
     evidence      TEXT,
     verdict       TEXT,
-    corrections   TEXT,
-    PRIMARY KEY (target_key, report_id)
+    corrections   TEXT
   ) STRICT`,
+  // A target's reports in recording order, with their ids (covering: the id index loads from it alone).
+  `CREATE INDEX target_summary_reports_ids ON target_summary_reports (target_key, seq, report_id)`,
   // Partial indexes, one per basis: the latest counted report on a day is one descent whatever the
   // number of rejected or pending reports after it.
   `CREATE INDEX target_summary_reports_reported ON target_summary_reports (target_key, as_of, seq) WHERE verification <> 'rejected'`,
@@ -258,10 +262,9 @@ export const targetSummaryReader = (db: SqlDatabase) => {
       .safeIntegers(true),
     positions: db.prepare('SELECT target_id, position FROM target_summary ORDER BY defined_at').safeIntegers(true),
     schemaVersion: db.prepare('PRAGMA schema_version'),
-    report: db
-      .prepare(`SELECT ${reportColumns} FROM target_summary_reports WHERE target_key = ? AND report_id = ?`)
+    reports: db
+      .prepare(`SELECT ${reportColumns} FROM target_summary_reports INDEXED BY target_summary_reports_ids WHERE target_key = ? ORDER BY seq`)
       .safeIntegers(true),
-    reports: db.prepare(`SELECT ${reportColumns} FROM target_summary_reports WHERE target_key = ? ORDER BY seq`).safeIntegers(true),
     latestCounted: db.prepare(
       `SELECT ${reportColumns} FROM target_summary_reports
        WHERE target_key = ? AND verification <> 'rejected' AND as_of <= ? ORDER BY as_of DESC, seq DESC LIMIT 1`,
@@ -321,10 +324,6 @@ export const targetSummaryReader = (db: SqlDatabase) => {
         return [fresh]
       })
     },
-    report: (head: TargetHead, reportId: string): ReportRow | undefined => {
-      const row = sql.report.get(head.definedAt, reportId) as ReportRowSql | undefined
-      return row === undefined ? undefined : { targetId: head.targetId, seq: row.seq, record: reportOfRow(row) }
-    },
     /** Every report of the target, in recording order. */
     reports: (head: TargetHead): ReportRecord[] => (sql.reports.all(head.definedAt) as ReportRowSql[]).map(reportOfRow),
     /** The SQL twin of `decidingReports`: the same reports, in recording order. */
@@ -380,15 +379,33 @@ export const targetSummarySql: SqlProjection = {
     const upsertReport = db.prepare(
       `INSERT INTO target_summary_reports (target_key, ${reportColumns})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (target_key, report_id) DO UPDATE SET
+       ON CONFLICT (seq) DO UPDATE SET
          as_of = excluded.as_of, value = excluded.value, stage = excluded.stage, verification = excluded.verification,
          note = excluded.note, reason = excluded.reason, reported_by = excluded.reported_by,
          reported_role = excluded.reported_role, reported_at = excluded.reported_at, evidence = excluded.evidence,
          verdict = excluded.verdict, corrections = excluded.corrections`,
     )
+    const reportAt = db.prepare(`SELECT target_key, ${reportColumns} FROM target_summary_reports WHERE seq = ?`).safeIntegers(true)
+    const idsOf = db
+      .prepare('SELECT seq, report_id FROM target_summary_reports INDEXED BY target_summary_reports_ids WHERE target_key = ?')
+      .safeIntegers(true)
     // Heads as last committed, kept between batches: a replay reads each head once rather than once
     // per batch. Reports are not: most are new, and keeping them cost more than the lookups they save.
     const committedHeads = new RecentRows<TargetHead | null>(maxCachedHeads)
+    // Report ids as last committed, by target key: a new report (most events) is known to be new
+    // without reading a row, and a verdict or correction reads only its report's row.
+    const committedIds = new ReportIdIndex<bigint>((targetKey) =>
+      (idsOf.all(targetKey) as { seq: bigint; report_id: string }[]).map(({ seq, report_id: reportId }) => [seq, reportId] as const),
+    )
+    const committedReport = (head: TargetHead, reportId: string): ReportRow | null => {
+      for (const seq of committedIds.candidates(head.definedAt, reportId)) {
+        const row = reportAt.get(seq) as (ReportRowSql & { target_key: bigint }) | undefined
+        if (row !== undefined && row.target_key === head.definedAt && row.report_id === reportId) {
+          return { targetId: head.targetId, seq: row.seq, record: reportOfRow(row) }
+        }
+      }
+      return null
+    }
     return {
       // Rows a batch touches stay in memory until flush: a report and its verdict in one batch cost one write.
       batch() {
@@ -398,6 +415,8 @@ export const targetSummarySql: SqlProjection = {
         // Heads whose definition or revisions changed (evolve keeps them by reference otherwise).
         const dirtyDefinitions = new Set<string>()
         const dirtyReports = new Set<string>()
+        // Reports first recorded in this batch, for the id index once committed.
+        const newReports: ReportRow[] = []
         const headOf = (targetId: string): TargetHead | null => {
           let head = heads.get(targetId)
           if (head === undefined) {
@@ -411,7 +430,7 @@ export const targetSummarySql: SqlProjection = {
           let report = reports.get(key)
           if (report === undefined) {
             // No head, no report: events before a definition change nothing.
-            report = head === null ? null : (read.report(head, reportId) ?? null)
+            report = head === null ? null : committedReport(head, reportId)
             reports.set(key, report)
           }
           return report
@@ -433,6 +452,7 @@ export const targetSummarySql: SqlProjection = {
             if (key !== null && next.report !== slice.report) {
               reports.set(key, next.report)
               dirtyReports.add(key)
+              if (slice.report === null && next.report !== null) newReports.push(next.report)
             }
           },
           flush() {
@@ -448,6 +468,7 @@ export const targetSummarySql: SqlProjection = {
           },
           committed() {
             for (const [targetId, head] of heads) committedHeads.set(targetId, head)
+            for (const { targetId, seq, record } of newReports) committedIds.add(heads.get(targetId)!.definedAt, record.reportId, seq)
           },
         }
       },

@@ -152,7 +152,9 @@ export const targetSummary: Projection<TargetSlice> = {
   // 2: report rows keyed by the target's defined_at, without the columns' fields in `record`; stage index.
   // 3: a column per field of the report instead of the JSON `record`; definition and revisions in a
   //    table of their own, written only when they change.
-  version: 3,
+  // 4: report rows keyed by seq (appended in key order), found by id through an in-memory index
+  //    instead of a B-tree of random ids.
+  version: 4,
   handles: ['TargetDefined', 'ProgressReported', 'ReportCorrected', 'ReportAccepted', 'ReportRejected', 'TargetRevised', 'TargetClosed'],
   evolve: evolveTargetSlice,
 }

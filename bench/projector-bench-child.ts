@@ -43,7 +43,9 @@ if (mode === 'floor') {
       .map((statement) => statement.replaceAll('target_summary_reports', scratch))
     db.exec(`DROP TABLE IF EXISTS ${scratch}`)
     for (const statement of ddl) db.exec(statement)
-    const columns = (db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all('target_summary_reports') as string[]).join(', ')
+    const names = db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all('target_summary_reports') as string[]
+    const columns = names.join(', ')
+    const seqAt = names.indexOf('seq')
     const read = db.prepare(`SELECT ${columns} FROM target_summary_reports WHERE seq > ? ORDER BY seq LIMIT ${FLOOR_CHUNK_ROWS}`).raw(true).safeIntegers(true)
     const insert = db.prepare(`INSERT INTO ${scratch} (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`)
     // As many commits as the rebuild made: its rows per commit, on average.
@@ -52,19 +54,22 @@ if (mode === 'floor') {
       for (const row of slice) insert.run(row)
     })
     let after = -1n
+    let written = 0
     for (;;) {
       const chunk = read.all(after) as unknown[][]
       if (chunk.length === 0) break
-      after = chunk.at(-1)![2] as bigint
+      after = chunk.at(-1)![seqAt] as bigint
       sampled = Math.max(sampled, process.memoryUsage.rss())
       const t0 = performance.now()
       const c0 = process.cpuUsage()
       for (let i = 0; i < chunk.length; i += perCommit) commit.immediate(chunk.slice(i, i + perCommit))
+      written += chunk.length
       floorSeconds += (performance.now() - t0) / 1000
       const c = process.cpuUsage(c0)
       floorCpu = { user: floorCpu.user + c.user, system: floorCpu.system + c.system }
     }
     db.exec(`DROP TABLE ${scratch}`)
+    if (written !== rows) throw new Error(`the floor wrote ${written} rows, not the ${rows} of the rebuild`)
   } finally {
     await store.close()
   }

@@ -16,8 +16,20 @@ const isBlank = (text: string | undefined): boolean => text === undefined || tex
 const withoutUndefined = <T extends object>(data: T): T =>
   Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as T
 
-const requireRole = (actor: Actor, allowed: readonly Role[], command: TargetCommand['type']): void => {
-  if (!allowed.includes(actor.role)) throw errors.roleNotAllowed(actor.role, command)
+/** Who may issue each command; the decider refuses anyone else first (ACTOR.ROLE_NOT_ALLOWED). */
+export const commandRoles: Readonly<Record<TargetCommand['type'], readonly Role[]>> = {
+  DefineTarget: ['admin'],
+  ReportProgress: ['agency'],
+  CorrectReport: ['agency', 'auditor'],
+  AcceptReport: ['auditor'],
+  RejectReport: ['auditor'],
+  ReviseTarget: ['admin'],
+  CloseTarget: ['admin'],
+}
+
+/** Throws ACTOR.ROLE_NOT_ALLOWED unless `actor`'s role may issue `command`: for checks made before deciding, too. */
+export const requireRole = (actor: Actor, command: TargetCommand['type']): void => {
+  if (!commandRoles[command].includes(actor.role)) throw errors.roleNotAllowed(actor.role, command)
 }
 
 const requireDefined = (state: TargetState): DefinedTargetState => {
@@ -105,14 +117,14 @@ const requireReasonForDecrease = (
 }
 
 const defineTarget = (data: Command<'DefineTarget'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
-  requireRole(ctx.actor, ['admin'], 'DefineTarget')
+  requireRole(ctx.actor, 'DefineTarget')
   if (isDefined(state)) throw errors.targetAlreadyDefined(state.id)
   assertValidDefinition(data)
   return [{ type: 'TargetDefined', data }]
 }
 
 const reportProgress = (data: Command<'ReportProgress'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
-  requireRole(ctx.actor, ['agency'], 'ReportProgress')
+  requireRole(ctx.actor, 'ReportProgress')
   const target = requireDefined(state)
   requireZone(ctx.actor, target)
   requireOpen(target)
@@ -126,7 +138,7 @@ const reportProgress = (data: Command<'ReportProgress'>, state: TargetState, ctx
 }
 
 const correctReport = (data: Command<'CorrectReport'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
-  requireRole(ctx.actor, ['agency', 'auditor'], 'CorrectReport')
+  requireRole(ctx.actor, 'CorrectReport')
   const target = requireDefined(state)
   if (ctx.actor.role === 'agency') requireZone(ctx.actor, target)
   requireOpen(target)
@@ -164,7 +176,7 @@ const requirePendingReport = (
   ctx: CommandContext,
   command: 'AcceptReport' | 'RejectReport',
 ): void => {
-  requireRole(ctx.actor, ['auditor'], command)
+  requireRole(ctx.actor, command)
   const target = requireDefined(state)
   // No requireOpen: closing ends the agency's reporting, not the auditors' verification of what was
   // reported before, or a report pending at the close could never count on the verified basis.
@@ -185,7 +197,7 @@ const rejectReport = (data: Command<'RejectReport'>, state: TargetState, ctx: Co
 }
 
 const reviseTarget = (data: Command<'ReviseTarget'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
-  requireRole(ctx.actor, ['admin'], 'ReviseTarget')
+  requireRole(ctx.actor, 'ReviseTarget')
   const target = requireDefined(state)
   requireOpen(target)
   requireReason(data.reason)
@@ -199,7 +211,7 @@ const reviseTarget = (data: Command<'ReviseTarget'>, state: TargetState, ctx: Co
 
 /** Cancelling a published target is a political decision, so it must say why; closing as achieved need not. */
 const closeTarget = (data: Command<'CloseTarget'>, state: TargetState, ctx: CommandContext): TargetEvent[] => {
-  requireRole(ctx.actor, ['admin'], 'CloseTarget')
+  requireRole(ctx.actor, 'CloseTarget')
   const target = requireDefined(state)
   requireOpen(target)
   if (data.outcome === 'cancelled') requireReason(data.reason)

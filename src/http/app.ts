@@ -15,6 +15,7 @@ import type { Projector } from '../projector/projector.js'
 import type { ReadModelQueries } from '../projector/read-model-queries.js'
 import type { IdempotencyStore } from '../store/sqlite-idempotency-store.js'
 import { auth } from './auth.js'
+import { noneMatchFails } from './conditional.js'
 import { dashboard } from './dashboard/dashboard.js'
 import { docsUi } from './docs-ui.js'
 import { idempotency } from './idempotency.js'
@@ -135,10 +136,19 @@ export const app = async (fastify: FastifyInstance, options: AppOptions): Promis
     store: options.store,
     ...(options.maxEventStreams === undefined ? {} : { maxStreams: options.maxEventStreams }),
   })
-  // The read models' answers, each with an ETag (a hash of the body, or a target's revision) and a 304 for If-None-Match.
+  // The read models' answers, each with an ETag (a hash of the body, or a target's revision), and a
+  // 304 when If-None-Match lists it (weak comparison) or is `*` (RFC 9110 §13.1.2); the plugin's own
+  // check knows neither lists nor `*`.
   await typed.register(
     async (reads) => {
-      await reads.register(etag, { algorithm: 'sha1' })
+      await reads.register(etag, { algorithm: 'sha1', replyWith304: false })
+      reads.addHook('onSend', async (request, reply, payload) => {
+        const field = request.headers['if-none-match']
+        const tag = reply.getHeader('etag')
+        if (reply.statusCode !== 200 || field === undefined || typeof tag !== 'string' || !noneMatchFails(field, tag)) return payload
+        reply.code(304)
+        return ''
+      })
       await reads.register(groupRoutes, { queries })
       await reads.register(targetRoutes, { queries })
       await reads.register(eventPageRoutes, { queries })

@@ -1,4 +1,5 @@
 // One mapper from every error the service can meet to an RFC 9457 problem+json response.
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorCategory } from '../../domain/errors.js'
 import { DuplicateEventId, WrongExpectedRevision } from '../store/event-store.js'
@@ -105,7 +106,7 @@ export const toProblem = (error: unknown): Problem | undefined => {
   if (error instanceof PreconditionFailed) {
     return {
       ...problem(412, error.code, 'Precondition Failed', 'The target is not at the revision named in If-Match; read it again.'),
-      details: { targetId: error.targetId, expected: error.expected.toString(), actual: error.actual?.toString() ?? null },
+      details: { targetId: error.targetId, expected: PreconditionFailed.describe(error.expected), actual: error.actual?.toString() ?? null },
     }
   }
   if (error instanceof HttpError) return problem(error.status, error.code, httpErrors[error.code].title, error.message)
@@ -154,3 +155,26 @@ export const errorHandler = (error: FastifyError, request: FastifyRequest, reply
 
 export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
   sendProblem(reply, problem(404, 'ROUTE.NOT_FOUND', 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}.`))
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (headers over the server's limit,
+ * 16 KiB by default; bytes that are not HTTP/1.1; headers sent too slowly) answer as problem+json too,
+ * as fastify's `clientErrorHandler`; the connection is then closed, as Node does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const refusal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'REQUEST.HEADERS_TOO_LARGE', 'Request Header Fields Too Large', 'The request headers are larger than this server accepts.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST.TIMEOUT', 'Request Timeout', 'The request was not received in time.')
+        : problem(400, 'REQUEST.MALFORMED_HTTP', 'Bad Request', 'The request is not valid HTTP/1.1.')
+  const body = JSON.stringify(refusal)
+  const { status, title } = refusal
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${problemContentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
+}

@@ -7,7 +7,7 @@ import { loadCatalog } from '../../seeds/catalog-loader.js'
 import { openRuntime } from '../ledger/runtime.js'
 import { seedCatalog } from '../ledger/seed.js'
 import { app, type AppOptions } from './app.js'
-import { problem, sendProblem, toProblem } from './problem.js'
+import { clientErrorHandler, problem, sendProblem, toProblem } from './problem.js'
 import { openPrincipalDirectory, readDemoPrincipals } from './principals.js'
 
 /** 64 KiB: a progress report is a few hundred bytes; anything larger is a mistake or an attack. */
@@ -45,6 +45,8 @@ export const createFastify = (logger: FastifyServerOptions['logger'], trustProxy
     // Errors the router meets before any route runs (bad URL encoding, over-long ids) answer as problem+json too.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(reply, toProblem(error) ?? problem(400, 'REQUEST.INVALID', 'Bad Request', 'The request URL cannot be routed.')),
+    // And those Node's parser refuses before any of it (431 for oversized headers).
+    clientErrorHandler,
   })
 
 export const buildApp = async (options: AppOptions, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> => {

@@ -49,8 +49,12 @@ export interface WriteMeta {
   idempotencyKey?: string
   /** What the keyed request asked (the HTTP layer's fingerprint): seeds the event ids with the key (`idempotencySeed`). */
   requestFingerprint?: string
-  /** If-Match: the write happens only if the target's stream is at this revision. */
-  expectedRevision?: bigint
+  /**
+   * If-Match: the write happens only if the target's stream is at one of these revisions, or with
+   * `*` only if it exists. Where the target does not exist, the answer without the condition comes
+   * first when it is a refusal (RFC 9110 §13.2.1: a 404 stays a 404).
+   */
+  ifMatch?: IfMatch
   /** Marks the events as made-up demo data (`target-ledger demo`); recorded in their metadata and hash. */
   synthetic?: true
   /**
@@ -94,15 +98,26 @@ export interface ReadOptions {
 }
 
 /** Thrown when If-Match names a revision the stream is not at. */
+/** `*`: the stream exists; a list: its revision is one of them (none: never). */
+export type IfMatch = '*' | readonly bigint[]
+
+const ifMatchHolds = (ifMatch: IfMatch, revision: bigint | undefined): boolean =>
+  revision !== undefined && (ifMatch === '*' || ifMatch.includes(revision))
+
 export class PreconditionFailed extends Error {
   readonly code = 'TARGET.PRECONDITION_FAILED'
   constructor(
     readonly targetId: string,
-    readonly expected: bigint,
+    readonly expected: IfMatch,
     readonly actual: bigint | undefined,
   ) {
-    super(`target ${targetId} is at revision ${actual ?? 'none'}, not ${expected}`)
+    super(`target ${targetId} is at revision ${actual ?? 'none'}, not ${PreconditionFailed.describe(expected)}`)
     this.name = 'PreconditionFailed'
+  }
+
+  /** `*`, or the revisions as a list (`3, 4`); `none` for an empty one. */
+  static describe(expected: IfMatch): string {
+    return expected === '*' ? 'any' : expected.length === 0 ? 'none' : expected.join(', ')
   }
 }
 
@@ -385,7 +400,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
       // The first round decides on the snapshot as it is. What it may have missed (another process's
       // or node's events) is read when that matters: before an If-Match is compared, after a lost
       // race, and before a refusal, which must not rest on a stale state.
-      const cached = round === 1 && meta.expectedRevision === undefined && !behind.has(streamId) ? snapshots.get(streamId) : undefined
+      const cached = round === 1 && meta.ifMatch === undefined && !behind.has(streamId) ? snapshots.get(streamId) : undefined
       const snapshot = cached ?? (await current(streamId))
       const target = loaded(snapshot)
       // A retried write (same actor, target and key) finds its events already there: answer as the first time did.
@@ -397,9 +412,8 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         const last = previous.events[previous.events.length - 1]!
         return { targetId, events: previous.events, revision: last.revision, position: previous.position, replayed: true }
       }
-      if (meta.expectedRevision !== undefined && target.revision !== meta.expectedRevision) {
-        throw new PreconditionFailed(targetId, meta.expectedRevision, target.revision)
-      }
+      const unmet = meta.ifMatch !== undefined && !ifMatchHolds(meta.ifMatch, target.revision)
+      if (unmet && target.revision !== undefined) throw new PreconditionFailed(targetId, meta.ifMatch!, target.revision)
       const now = clock.now()
       const ctx: CommandContext = { actor: meta.actor, now: instant(now), today: dayOf(now) }
       let events: TargetEvent[]
@@ -409,6 +423,8 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         if (cached !== undefined) continue
         throw error
       }
+      // No target: its refusal (not found) came first; a definition it would allow fails the condition.
+      if (unmet) throw new PreconditionFailed(targetId, meta.ifMatch!, undefined)
       const batch = toAppend(streamId, events, target, meta, ctx.now, eventId)
       const { whileWriting } = meta
       let result: AppendResult
@@ -419,9 +435,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
         })
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error
-        if (meta.expectedRevision !== undefined) {
-          throw new PreconditionFailed(targetId, meta.expectedRevision, error.actual === 'no_stream' ? undefined : error.actual)
-        }
+        // Another write got in first: the next round reads it, and decides (and checks If-Match) again.
         if (round >= maxAttempts) throw error
         continue
       }

@@ -1,5 +1,6 @@
 // Limits every request meets: security headers, the per-principal rate limit, 64 KiB JSON bodies,
 // and no internals in any answer.
+import { connect, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { parseConfig } from '../../src/config.js'
 import { bodyLimit, createFastify } from '../../src/http/server.js'
@@ -198,4 +199,31 @@ t.test('security headers are helmet’s, worked out once per configuration', asy
     { name: 'TypeError', message: /must not hold functions/ },
     'a header that depends on the request cannot be computed once',
   )
+})
+
+t.test('what Node’s parser refuses before fastify sees it answers as problem+json too: 431 for oversized headers, 400 for bytes that are not HTTP', async (t) => {
+  const fastify = createFastify(false)
+  fastify.get('/ping', async () => 'pong')
+  await fastify.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => fastify.close())
+  const { port } = fastify.server.address() as AddressInfo
+  const send = (raw: string) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      const socket = connect(port, '127.0.0.1', () => socket.end(raw))
+      socket.on('data', (chunk) => chunks.push(chunk))
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      socket.on('error', reject)
+    })
+  const answer = (raw: string) => {
+    const [head = '', body = ''] = raw.split('\r\n\r\n')
+    return { statusLine: head.split('\r\n')[0], contentType: /content-type: (.*)/i.exec(head)?.[1], problem: JSON.parse(body) as Record<string, unknown> }
+  }
+  const oversized = answer(await send(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`))
+  t.equal(oversized.statusLine, 'HTTP/1.1 431 Request Header Fields Too Large')
+  t.match(oversized.contentType, /^application\/problem\+json/)
+  t.match(oversized.problem, { status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' })
+  const garbage = answer(await send('NOT HTTP AT ALL\r\n\r\n'))
+  t.equal(garbage.statusLine, 'HTTP/1.1 400 Bad Request')
+  t.match(garbage.problem, { status: 400, code: 'REQUEST.MALFORMED_HTTP' })
 })

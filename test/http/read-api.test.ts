@@ -200,6 +200,18 @@ t.test('reads send ETags and answer If-None-Match with 304 until something chang
   t.not(changed.headers.etag, etag)
 })
 
+t.test('If-None-Match as RFC 9110 has it: a list, *, and weak comparison', async (t) => {
+  const { app } = await build(t)
+  const url = '/v1/zones?asOf=2023-07-01'
+  const etag = (await get(app, url)).headers.etag as string
+  const status = async (field: string) => (await get(app, url, { 'if-none-match': field })).statusCode
+  t.equal(await status(`"other", ${etag}`), 304, 'listed among others')
+  t.equal(await status('*'), 304, '* matches any current answer')
+  t.equal(await status(`W/${etag}`), 304, 'weak comparison')
+  t.equal(await status('"other", W/"another"'), 200, 'not listed')
+  t.equal(await status('not a tag'), 200, 'an invalid field is ignored')
+})
+
 t.test('a target’s ETag is its revision; 304 only when asOf pins the day', async (t) => {
   const { app } = await build(t)
   const pinned = await get(app, `/v1/targets/${target}?asOf=2023-07-01`)

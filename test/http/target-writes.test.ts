@@ -169,6 +169,8 @@ t.test('403: wrong role, other zone', async (t) => {
   await refused(t, ctx, () => post(ctx.app, reportsUrl, 'reader', { asOf: '2023-06-30', value: 1 }), 403, 'ACTOR.ROLE_NOT_ALLOWED')
   await refused(t, ctx, () => post(ctx.app, reportsUrl, 'agency-dongjiakou', { asOf: '2023-06-30', value: 1 }), 403, 'ACTOR.ZONE_NOT_ALLOWED')
   await refused(t, ctx, () => post(ctx.app, '/v1/targets', agency, { ...target, id: 'new-target' }), 403, 'ACTOR.ROLE_NOT_ALLOWED')
+  const badDefinition = { ...target, id: 'new-target', zoneId: 'no-such-zone', source: { ...target.source, quote: '不在报告里的话' } }
+  await refused(t, ctx, () => post(ctx.app, '/v1/targets', agency, badDefinition), 403, 'ACTOR.ROLE_NOT_ALLOWED')
   await refused(t, ctx, () => post(ctx.app, `/v1/targets/${target.id}/close`, 'auditor-a', { outcome: 'achieved' }), 403)
 })
 
@@ -184,6 +186,17 @@ t.test('412: If-Match names another revision; 400 when it is malformed', async (
   await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, { asOf: '2023-06-30', value: 1 }, { 'if-match': 'seven' }), 400)
   const ok = await post(ctx.app, reportsUrl, agency, { asOf: '2023-06-30', value: 1 }, { 'if-match': '"0"' })
   t.equal(ok.statusCode, 201, 'the current revision lets the write through')
+})
+
+t.test('If-Match as RFC 9110 has it: lists, *, strong comparison, and a 404 before a 412', async (t) => {
+  const ctx = await build(t)
+  const write = (ifMatch: string, asOf = '2023-06-30') => post(ctx.app, reportsUrl, agency, { asOf, value: 1 }, { 'if-match': ifMatch })
+  await refused(t, ctx, () => write('W/"0"'), 412, 'TARGET.PRECONDITION_FAILED')
+  await refused(t, ctx, () => write('"00"'), 412, 'TARGET.PRECONDITION_FAILED')
+  t.equal((await write('"5", "0"')).statusCode, 201, 'the current revision among others')
+  t.equal((await write('*', '2023-07-01')).statusCode, 201, '* : the target exists')
+  await refused(t, ctx, () => post(ctx.app, '/v1/targets', 'admin', { ...target, id: 'new-target' }, { 'if-match': '*' }), 412, 'TARGET.PRECONDITION_FAILED')
+  await refused(t, ctx, () => post(ctx.app, '/v1/targets/no-such-target/reports', agency, { asOf: '2023-06-30', value: 1 }, { 'if-match': '"0"' }), 404, 'TARGET.NOT_FOUND')
 })
 
 t.test('413 and 415', async (t) => {

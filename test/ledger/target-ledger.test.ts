@@ -65,7 +65,7 @@ t.test('a write with a stale expected revision fails as a precondition and appen
     ledger.execute(
       definition.id,
       { type: 'ReportProgress', data: { reportId: 'r1', asOf: '2023-06-30', value: 3 } },
-      { actor: agency, correlationId: 'c', expectedRevision: 5n },
+      { actor: agency, correlationId: 'c', ifMatch: [5n] },
     ),
     PreconditionFailed,
   )
@@ -106,7 +106,7 @@ t.test('a ledger that has the target in memory still sees what another writer ap
   const next = await ledger.execute(
     definition.id,
     { type: 'ReportProgress', data: { reportId: 'r2', asOf: '2023-07-01', value: 4 } },
-    { actor: agency, correlationId: 'c', expectedRevision: 1n },
+    { actor: agency, correlationId: 'c', ifMatch: [1n] },
   )
   t.equal(next.revision, 2n, 'the write is decided on the state that includes the other writer’s event')
 })

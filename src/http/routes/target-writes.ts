@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { TargetCommand } from '../../../domain/commands.js'
+import { requireRole } from '../../../domain/decider.js'
 import { countOccurrences, readSourceDocument } from '../../../seeds/catalog-loader.js'
 import { chapters } from '../../../seeds/chapters.js'
 import { sourceDocument } from '../../../seeds/report.js'
@@ -20,6 +21,7 @@ import {
   text,
 } from '../../ledger/event-schemas.js'
 import type { TargetLedger, WriteResult } from '../../ledger/target-ledger.js'
+import { ifMatchRevisions } from '../conditional.js'
 import { actorOf } from '../principal.js'
 import { problem, sendProblem } from '../problem.js'
 import { problemResponses } from '../schemas/problem.js'
@@ -40,7 +42,10 @@ const writeHeaders = z.object({
   'if-match': z
     .string()
     .optional()
-    .describe('`"<revision>"` from the target’s ETag: the write happens only if the target is still at that revision (412 otherwise).'),
+    .describe(
+      '`"<revision>"` from the target’s ETag: the write happens only if the target is still at that revision (412 otherwise). ' +
+        'RFC 9110: a list matches if any tag is current; `*` only asks that the target exist; weak tags never match.',
+    ),
 })
 
 const targetParams = z.object({ id: slug.describe('Target id') })
@@ -106,12 +111,6 @@ const closeBody = z
   .meta({ examples: [{ outcome: 'cancelled', reason: '项目调整,由市级统筹实施' }] })
 
 /** `"12"` → 12n; `*` → no pin (any current revision); anything else is a 400. */
-const parseIfMatch = (header: string | undefined): bigint | undefined | 'invalid' => {
-  if (header === undefined || header.trim() === '*') return undefined
-  const match = /^"(\d{1,19})"$/.exec(header.trim())
-  return match ? BigInt(match[1]!) : 'invalid'
-}
-
 const writeResponses = {
   201: writeResultSchema,
   ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
@@ -144,12 +143,13 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
     targetId: string,
     command: TargetCommand,
   ) => {
-    const expectedRevision = parseIfMatch(request.headers['if-match'])
-    if (expectedRevision === 'invalid') {
+    const field = request.headers['if-match']
+    const ifMatch = field === undefined ? undefined : ifMatchRevisions(field)
+    if (field !== undefined && ifMatch === undefined) {
       return sendProblem(
         reply,
-        problem(400, 'REQUEST.INVALID', 'Bad Request', 'If-Match must be a quoted revision such as "3", or *.', [
-          { path: 'headers.if-match', message: 'expected "<revision>"' },
+        problem(400, 'REQUEST.INVALID', 'Bad Request', 'If-Match must be * or a list of entity-tags, such as "3".', [
+          { path: 'headers.if-match', message: 'expected * or "<revision>"[, …]' },
         ]),
       )
     }
@@ -167,7 +167,7 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
             whileWriting: (written: WriteResult) => request.recordWithWrite((prepared = created(written))),
           }
         : {}),
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
     })
     request.logFields = { targetId, revision: result.revision.toString(), position: result.position.toString(), replayed: result.replayed }
     // The write is durable either way; a late read model only delays what reads show.
@@ -205,6 +205,8 @@ export const targetWriteRoutes: FastifyPluginAsyncZod<TargetWriteOptions> = asyn
       },
     },
     async (request, reply) => {
+      // Who may define comes before what the definition says: a 403 for others, whatever they sent.
+      requireRole(actorOf(request.principal!), 'DefineTarget')
       const { source } = request.body
       // The report is the one document we hold: a target citing it must quote it verbatim.
       if (source.document === sourceDocument && countOccurrences(reportText, source.quote) === 0) {

@@ -86,8 +86,8 @@ export interface ReadModelQueries {
   listChapters(options?: ReplayOptions): Promise<AnswerContext & { chapters: GroupView[] }>
   chapter(chapterId: string, options?: ReplayOptions): Promise<(AnswerContext & { chapter: GroupView; targets: TargetSummary[] }) | undefined>
   listTargets(options?: ReplayOptions & TargetFilter): Promise<AnswerContext & { targets: TargetSummary[] }>
-  target(targetId: string, options?: ReplayOptions): Promise<TargetDetail | undefined>
-  targetTimeline(targetId: string, options?: ReplayOptions): Promise<TargetTimeline | undefined>
+  target(targetId: string, options?: ReplayOptions): Promise<(AnswerContext & TargetDetail) | undefined>
+  targetTimeline(targetId: string, options?: ReplayOptions): Promise<(AnswerContext & TargetTimeline) | undefined>
   /** The target's audit trail in stream order; undefined for a target never seen. */
   targetHistory(targetId: string, options?: PageOptions): Promise<AuditPage | undefined>
   /** The global feed of target events in position order. */
@@ -313,7 +313,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
         ([source]) => {
           if (source === undefined) return undefined
           const reports = fullState(source).reports.filter((report) => compareDates(report.asOf, asOf) <= 0)
-          return { ...summaryOf(source, asOf), reports }
+          return { ...context(asOf, knownAt), ...summaryOf(source, asOf), reports }
         },
       )
     },
@@ -322,7 +322,7 @@ export const createReadModelQueries = (options: ReadModelQueriesOptions): ReadMo
       return withSources(
         knownAt,
         one(targetId),
-        ([source]) => (source === undefined ? undefined : targetTimeline(fullState(source), viewOptions(asOf))),
+        ([source]) => (source === undefined ? undefined : { ...context(asOf, knownAt), ...targetTimeline(fullState(source), viewOptions(asOf)) }),
       )
     },
 

@@ -280,3 +280,13 @@ t.test('the audit trail says which events are made-up demo data', async (t) => {
   t.equal(history.events.length, steps.length, 'one event per demo step')
   t.ok(history.events.every((event: { synthetic: boolean }) => event.synthetic === true), 'every one of them synthetic')
 })
+
+t.test('a target and its timeline echo the asOf, knownAt and position they were read at, as lists do', async (t) => {
+  const { app } = await build(t)
+  const knownAt = '2023-07-15T02:00:00.000Z' // the seeding's instant (the test clock stands still)
+  for (const url of [`/v1/targets/${target}`, `/v1/targets/${target}/timeline`]) {
+    const body = (await get(app, `${url}?knownAt=${knownAt}`)).json()
+    t.match(body, { asOf: '2023-07-15', knownAt, position: /^\d+$/ }, url)
+    t.match((await get(app, url)).json(), { knownAt: null }, `${url} without knownAt`)
+  }
+})

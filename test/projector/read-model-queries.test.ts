@@ -185,8 +185,9 @@ t.test('scripted history: report, correction, rejection, acceptance and goal rev
       `known at ${knownAt ?? 'now'}, as of ${asOf}: reported ${reportedValue}/${goal}, verified ${verifiedValue}/${goal}`,
     )
     const { view } = await ledger.view(id, options)
-    const { latestReport: _latest, reportCounts: _counts, revision: _revision, ...fromRows } = target!
+    const { latestReport: _latest, reportCounts: _counts, revision: _revision, knownAt: echoed, position: _position, ...fromRows } = target!
     t.strictSame(fromRows, view, 'the same as the ledger folding the stream')
+    t.equal(echoed, knownAt ?? null, 'the knownAt asked for is echoed, as lists do')
   }
 
   t.test('knownAt folds only the streams with events recorded after it', async (t) => {
@@ -348,7 +349,7 @@ t.test('over a long generated history, every answer from the rows equals the led
   const projector = createProjector({ store, db: store.db })
   await projector.rebuild()
   const queries = createReadModelQueries({ db: store.db, ledger, today: ledger.today })
-  const strip = ({ latestReport: _l, reportCounts: _c, revision: _r, ...view }: Record<string, unknown>) => view
+  const strip = ({ latestReport: _l, reportCounts: _c, revision: _r, knownAt: _k, position: _p, ...view }: Record<string, unknown>) => view
   // Every target in definition order, each folded from its own stream (a target not yet defined at knownAt is left out).
   const targetIds: string[] = []
   for await (const stored of store.readAll()) {

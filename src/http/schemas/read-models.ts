@@ -67,7 +67,10 @@ export const targetSummarySchema = targetViewSchema
   .meta({ id: 'TargetSummary' })
 
 export const targetDetailSchema = targetSummarySchema
-  .extend({ reports: z.array(reportSchema).describe('Reports effective on or before asOf, in recording order, with corrections and verdicts') })
+  .extend({
+    ...answerContext,
+    reports: z.array(reportSchema).describe('Reports effective on or before asOf, in recording order, with corrections and verdicts'),
+  })
   .meta({ id: 'TargetDetail' })
 
 export const zoneListSchema = z.object({ ...answerContext, zones: z.array(groupViewSchema) })
@@ -106,6 +109,7 @@ const revisionRecord = targetViewSchema.shape.revisions.element
 
 export const targetTimelineSchema = z
   .object({
+    ...answerContext,
     id: z.string(),
     asOf: isoDate.describe('Points run up to this day'),
     points: z.array(

@@ -290,3 +290,13 @@ t.test('a target and its timeline echo the asOf, knownAt and position they were 
     t.match((await get(app, url)).json(), { knownAt: null }, `${url} without knownAt`)
   }
 })
+
+t.test('an event-log page refuses asOf (it has no effective date) rather than dropping it', async (t) => {
+  const { app } = await build(t)
+  for (const url of ['/v1/events?asOf=2023-06-30', `/v1/targets/${target}/history?asOf=2023-06-30`]) {
+    const res = await get(app, url)
+    t.equal(res.statusCode, 400, url)
+    t.match(res.json(), { code: 'REQUEST.INVALID', errors: [{ path: /asOf$/, message: /no effective date/ }] }, url)
+  }
+  t.equal((await get(app, '/v1/events?knownAt=2023-07-15T02:00:00.000Z&limit=5')).statusCode, 200, 'knownAt still applies')
+})

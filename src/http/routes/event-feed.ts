@@ -8,7 +8,7 @@ import type { EventStore, StoredEvent } from '../../store/event-store.js'
 import { auditErrors } from '../../ledger/ledger-digest.js'
 import { HttpError } from '../problem.js'
 import { problemResponses } from '../schemas/problem.js'
-import { pageOptions, pageQuery } from '../schemas/read-queries.js'
+import { pageOptions, pageQuerySchema } from '../schemas/read-queries.js'
 import { auditPageSchema } from '../schemas/read-models.js'
 
 export interface EventFeedOptions {
@@ -162,8 +162,8 @@ export const eventPageRoutes: FastifyPluginAsyncZod<{ queries: ReadModelQueries 
         description:
           'Every target event in global position order, with actor, recorded time, reason and hashes (the audit-trail ' +
           'projection). Pass the page’s `next` as `after` for the next page; `next` is null at the end. `knownAt` keeps only ' +
-          'events recorded up to that instant. For live delivery use `/v1/events/stream`.',
-        querystring: z.object(pageQuery),
+          'events recorded up to that instant; `asOf` is refused (400): a log has no effective date. For live delivery use `/v1/events/stream`.',
+        querystring: pageQuerySchema,
         response: { 200: auditPageSchema, ...problemResponses(400, 401, 429) },
       },
     },

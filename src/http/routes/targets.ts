@@ -8,7 +8,7 @@ import { targetKinds } from '../../../domain/target.js'
 import { slug } from '../../ledger/event-schemas.js'
 import type { ReadModelQueries, ReplayOptions, TargetFilter } from '../../projector/read-model-queries.js'
 import { problemResponses } from '../schemas/problem.js'
-import { pageOptions, pageQuery, replayOptions, replayQuery } from '../schemas/read-queries.js'
+import { pageOptions, pageQuerySchema, replayOptions, replayQuery } from '../schemas/read-queries.js'
 import { auditPageSchema, completionFormula, targetDetailSchema, targetListSchema, targetTimelineSchema } from '../schemas/read-models.js'
 
 export const targetFilterQuery = {
@@ -104,9 +104,10 @@ export const targetRoutes: FastifyPluginAsyncZod<{ queries: ReadModelQueries }> 
         summary: 'A target’s audit trail: every event with actor, recorded time, reason and hashes',
         description:
           'In stream order, paged by global position (`after` = the previous page’s `next`). `knownAt` keeps only events ' +
-          'recorded up to that instant. Each event carries `prevHash` and `hash`: recompute the chain with the formula on `hash`.',
+          'recorded up to that instant; `asOf` is refused (400): a log has no effective date. Each event carries `prevHash` and `hash`: ' +
+          'recompute the chain with the formula on `hash`.',
         params: targetParams,
-        querystring: z.object(pageQuery),
+        querystring: pageQuerySchema,
         response: { 200: auditPageSchema, ...problemResponses(400, 401, 404, 429) },
       },
     },

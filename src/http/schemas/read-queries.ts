@@ -23,6 +23,14 @@ export const pageQuery = {
   knownAt: replayQuery.knownAt,
 }
 
+/**
+ * The query of an event-log page. `asOf` (an effective date) means nothing for a log, and dropping it
+ * silently would let a caller believe the page was read as of that day: it is refused (400).
+ */
+export const pageQuerySchema = z
+  .looseObject(pageQuery)
+  .refine((query) => query['asOf'] === undefined, { message: 'an event log has no effective date: asOf does not apply (knownAt does)', path: ['asOf'] })
+
 /** Drops absent keys: the queries take optional properties, not properties set to undefined. */
 export const replayOptions = ({ asOf, knownAt }: { asOf?: string | undefined; knownAt?: string | undefined }): ReplayOptions => ({
   ...(asOf === undefined ? {} : { asOf }),

@@ -148,6 +148,8 @@ t.test('400: schema violations name the field', async (t) => {
   await refused(t, ctx, () => post(ctx.app, `${reportsUrl}/x/verdicts`, 'auditor-a', { verdict: 'rejected' }), 400)
   await refused(t, ctx, () => post(ctx.app, '/v1/targets/Not_A_Slug/reports', agency, { asOf: '2023-06-30', value: 1 }), 400)
   await refused(t, ctx, () => post(ctx.app, reportsUrl, agency, '{"asOf":', { 'content-type': 'application/json' }), 400)
+  const cancel = await refused(t, ctx, () => post(ctx.app, `/v1/targets/${target.id}/close`, 'admin', { outcome: 'cancelled' }), 400, 'REQUEST.INVALID')
+  t.match(cancel.json().errors, [{ path: 'body.reason', message: 'required when cancelling' }], 'a cancel without a reason, like every missing reason')
 })
 
 t.test('401: every write route needs a token', async (t) => {

@@ -108,9 +108,10 @@ const closeBody = z
     outcome: z.enum(['achieved', 'cancelled']),
     reason: text.max(2000).optional().describe('Required when cancelling'),
   })
+  // A 400 like every other missing reason (the decider's own check answers callers other than HTTP).
+  .refine((body) => body.outcome !== 'cancelled' || body.reason !== undefined, { message: 'required when cancelling', path: ['reason'] })
   .meta({ examples: [{ outcome: 'cancelled', reason: '项目调整,由市级统筹实施' }] })
 
-/** `"12"` → 12n; `*` → no pin (any current revision); anything else is a 400. */
 const writeResponses = {
   201: writeResultSchema,
   ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),

@@ -185,7 +185,15 @@ export const unitLabel = (unit) => (lang === 'en' && unit in unitsEn ? unitsEn[u
 /** A completion or expected share as a percentage with one decimal: 0.4567 → "45.7%"; null → "—". */
 export const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`)
 
-export const number = (value) =>
-  value === null || value === undefined
-    ? '—'
-    : new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 4 }).format(value)
+/**
+ * A recorded value (a report's value, a goal, a limit) as recorded: every decimal of its shortest
+ * form, with grouping. Rounding it could show 5.500000000000001 as "5.5" beside a breached limit of 5.5.
+ */
+export const number = (value) => {
+  if (value === null || value === undefined) return '—'
+  const shortest = String(value)
+  // Below 1e-6 the shortest form has an exponent (1e-7): shown as is.
+  if (shortest.includes('e')) return shortest
+  const digits = Math.min(/\.(\d+)$/.exec(shortest)?.[1]?.length ?? 0, 20)
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value)
+}

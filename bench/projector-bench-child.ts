@@ -12,15 +12,15 @@ import { openSqliteEventStore } from '../src/store/sqlite-event-store.js'
 import { peakRss } from './bench-process.js'
 import type { ProjectorChildMode, ProjectorChildResult } from './projector-bench.js'
 
-const [mode, file] = process.argv.slice(2) as [ProjectorChildMode | undefined, string | undefined]
+const [mode, file, chunkRows] = process.argv.slice(2) as [ProjectorChildMode | undefined, string | undefined, string | undefined]
 if (file === undefined || (mode !== 'raw' && mode !== 'rebuild' && mode !== 'floor')) {
-  throw new Error('usage: projector-bench-child raw|rebuild|floor <ledger file>')
+  throw new Error('usage: projector-bench-child raw|rebuild|floor <ledger file> [floor rows held at a time]')
 }
 
 /** The rebuild's events per transaction (the projector's default batch). */
 const EVENTS_PER_COMMIT = 1000
 /** Report rows held in memory at a time while the floor copies them. */
-const FLOOR_CHUNK_ROWS = 50_000
+const FLOOR_CHUNK_ROWS = chunkRows === undefined ? 50_000 : Number(chunkRows)
 
 let sampled = process.memoryUsage.rss()
 let events = 0

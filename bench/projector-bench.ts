@@ -34,6 +34,8 @@ export interface ProjectorBenchOptions {
    * removed afterwards.
    */
   dir?: string
+  /** Report rows the floor holds in memory at a time (default 50,000): the test makes it small, so paging is exercised. */
+  floorChunkRows?: number
   print?: (line: string) => void
 }
 
@@ -96,7 +98,11 @@ export async function runProjectorBench(options: ProjectorBenchOptions = {}): Pr
     const before = await runJsonChild<ProjectorChildResult>(import.meta.url, 'projector-bench-child', ['raw', file])
     const rebuilt = await runJsonChild<ProjectorChildResult>(import.meta.url, 'projector-bench-child', ['rebuild', file])
     const after = await runJsonChild<ProjectorChildResult>(import.meta.url, 'projector-bench-child', ['raw', file])
-    const floored = await runJsonChild<ProjectorChildResult>(import.meta.url, 'projector-bench-child', ['floor', file])
+    const floored = await runJsonChild<ProjectorChildResult>(import.meta.url, 'projector-bench-child', [
+      'floor',
+      file,
+      ...(options.floorChunkRows === undefined ? [] : [String(options.floorChunkRows)]),
+    ])
     for (const run of [before, rebuilt, after]) {
       if (run.events !== events) throw new Error(`the ${run.mode} run read ${run.events} events, not ${events}`)
     }

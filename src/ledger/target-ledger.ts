@@ -428,10 +428,14 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
       const batch = toAppend(streamId, events, target, meta, ctx.now, eventId)
       const { whileWriting } = meta
       let result: AppendResult
+      // Built inside the write's transaction when `whileWriting` is called: the answer is then that same result.
+      let recorded: WriteResult | undefined
       try {
         result = await store.append(streamId, batch, {
           expectedRevision: target.revision ?? 'no_stream',
-          ...(whileWriting !== undefined ? { whileWriting: (appended: AppendResult) => whileWriting(writeResult(targetId, batch, appended)) } : {}),
+          ...(whileWriting !== undefined
+            ? { whileWriting: (appended: AppendResult) => whileWriting((recorded = writeResult(targetId, batch, appended))) }
+            : {}),
         })
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error
@@ -441,7 +445,7 @@ export const createTargetLedger = (options: TargetLedgerOptions): TargetLedger =
       }
       // The events were already there (a retry whose first write this snapshot missed): read them, and answer as the first time did.
       if (result.written === false && round < maxAttempts) continue
-      const answer = writeResult(targetId, batch, result)
+      const answer = recorded ?? writeResult(targetId, batch, result)
       if (result.written === true) {
         // What was appended is what the snapshot folds next: no need to read it back. (Where the
         // store cannot tell a write from a replay, the next write reads it.)

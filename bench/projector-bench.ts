@@ -12,6 +12,7 @@ import { loadCatalog } from '../seeds/catalog-loader.js'
 import { parseConfig } from '../src/config.js'
 import { loadDemoPrincipals } from '../src/http/principals.js'
 import { buildApp } from '../src/http/server.js'
+import { dropTables } from '../src/projector/projector.js'
 import { openRuntime } from '../src/ledger/runtime.js'
 import { deterministicEventId } from '../src/ledger/event-ids.js'
 import { targetStreamId } from '../src/ledger/target-ledger.js'
@@ -244,10 +245,7 @@ async function ensureLedger(file: string, events: number, print: (line: string) 
  */
 function dropReadModels(db: SqliteDatabase): void {
   db.transaction(() => {
-    for (const name of sqlProjections.flatMap((projection) => projection.tables)) {
-      const type = db.prepare("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").pluck().get(name)
-      if (type !== undefined) db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${name}`)
-    }
+    dropTables(db, sqlProjections.flatMap((projection) => projection.tables))
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'projection_checkpoints'").get() !== undefined) {
       db.exec('DELETE FROM projection_checkpoints')
     }

@@ -18,10 +18,10 @@ export const loggerOptions = (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
   ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
 })
 
-/** TRUST_PROXY as fastify takes it: a hop count trusts that many proxies nearest the server. */
 /** What a caller's X-Request-Id may be: up to 128 of A–Z, a–z, 0–9 and `.`, `_`, `:`, `-`. */
 export const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** TRUST_PROXY as fastify takes it: a hop count trusts that many proxies nearest the server. */
 const trustProxyOption = (trust: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] =>
   typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
 

@@ -97,13 +97,13 @@ export interface ReadOptions {
   knownAt?: Instant
 }
 
-/** Thrown when If-Match names a revision the stream is not at. */
 /** `*`: the stream exists; a list: its revision is one of them (none: never). */
 export type IfMatch = '*' | readonly bigint[]
 
 const ifMatchHolds = (ifMatch: IfMatch, revision: bigint | undefined): boolean =>
   revision !== undefined && (ifMatch === '*' || ifMatch.includes(revision))
 
+/** Thrown when the stream is not where If-Match asks it to be. */
 export class PreconditionFailed extends Error {
   readonly code = 'TARGET.PRECONDITION_FAILED'
   constructor(

@@ -139,6 +139,15 @@ const withLogInDb = (db: SqliteDatabase, projections: readonly SqlProjection[]):
   return logInDb ? projections.map((projection) => (projection === auditTrailSql ? auditTrailOverLog : projection)) : projections
 }
 
+/** Drops the tables named (or views: the audit trail beside the embedded log is one) where they exist. */
+export const dropTables = (db: SqliteDatabase, names: readonly string[]): void => {
+  const objectType = db.prepare<[string], string>("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").pluck()
+  for (const name of names) {
+    const type = objectType.get(name)
+    if (type !== undefined) db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${name}`)
+  }
+}
+
 /**
  * Opens the read models in `db` at once: creates missing tables, and drops and recreates those of a
  * projection whose version changed (its checkpoint back to 0). `start()` then replays and follows.
@@ -159,7 +168,6 @@ export const createProjector = (options: ProjectorOptions): Projector => {
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
     ),
     advance: db.prepare<[bigint, string]>('UPDATE projection_checkpoints SET position = ? WHERE name = ?'),
-    objectType: db.prepare<[string], string>("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").pluck(),
   }
 
   let active: Active[] = []
@@ -184,10 +192,7 @@ export const createProjector = (options: ProjectorOptions): Projector => {
       for (const projection of projections) {
         const checkpoint = sql.checkpoint.get(projection.name)
         if (checkpoint !== undefined && checkpoint.version === BigInt(projection.version) && !reset.has(projection.name)) continue
-        for (const name of projection.tables) {
-          const type = sql.objectType.get(name)
-          if (type !== undefined) db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${name}`)
-        }
+        dropTables(db, projection.tables)
         for (const statement of projection.schema) db.exec(statement)
         sql.reset.run(projection.name, projection.version)
         rebuilt.push(projection.name)
